@@ -1,0 +1,53 @@
+/**
+ * What the host's QEMU can do. The server probes the real binary; everything else (the CLI's
+ * `print`, the UI before the server answers, golden tests) uses the measured QEMU 7.2 defaults.
+ */
+export interface AccelInfo {
+  /** The binary lists it (`-accel help`). */
+  present: boolean;
+  /** A real short boot succeeded; only then do we call it usable. */
+  usable: boolean;
+  /** Why it is not usable, in words for the user. */
+  reason?: string;
+}
+
+export interface Capabilities {
+  /** The QEMU binary the plan's argv[0] names. */
+  binary: string;
+  version: string | null;
+  /** `-machine x-remote` exists. */
+  remote: boolean;
+  /** The channel property of x-pci-proxy-dev / x-remote-object: `fd` on 7.2. */
+  proxyChannel: 'fd';
+  /** `memory-backend-memfd` exists (needed to share guest RAM with remote processes). */
+  memfd: boolean;
+  /** `-sandbox` (seccomp) is compiled in. */
+  sandbox: boolean;
+  machines: readonly string[];
+  /** Device models the binary has; null when unknown (then the whole catalogue is assumed). */
+  devices: readonly string[] | null;
+  accels: { tcg: AccelInfo; kvm: AccelInfo };
+  /** Host RAM, to warn about guests larger than the machine; null when unknown. */
+  hostMemoryMiB: number | null;
+}
+
+/** The facts measured on Debian 12's QEMU 7.2 (shared/QEMU-NOTES.md). */
+export const DEFAULT_CAPABILITIES: Capabilities = {
+  binary: 'qemu-system-x86_64',
+  version: '7.2',
+  remote: true,
+  proxyChannel: 'fd',
+  memfd: true,
+  sandbox: true,
+  machines: ['pc', 'q35', 'x-remote'],
+  devices: null,
+  accels: {
+    tcg: { present: true, usable: true },
+    kvm: { present: false, usable: false, reason: 'not probed' },
+  },
+  hostMemoryMiB: null,
+};
+
+export function hasDeviceModel(caps: Capabilities, model: string): boolean {
+  return caps.devices === null || caps.devices.includes(model);
+}

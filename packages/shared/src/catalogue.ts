@@ -1,0 +1,173 @@
+/**
+ * The device catalogue: what each model is, what it accepts, and how far multi-process QEMU 7.2
+ * supports proxying it. Every proxy fact here was measured (see shared/QEMU-NOTES.md); the
+ * validator, the planner and the UI all read this table instead of special-casing models.
+ */
+
+export type DeviceFamily = 'storage' | 'block' | 'net' | 'other';
+export type DriveModel = 'scsi-hd' | 'scsi-cd' | 'disk-image';
+export type ChildBus = 'scsi' | 'drive-slot';
+
+export type ProxySupport =
+  | { status: 'verified'; note: string }
+  | { status: 'untested'; note: string }
+  | { status: 'unsupported'; reason: string };
+
+export interface DeviceModelInfo {
+  model: string;
+  family: DeviceFamily;
+  label: string;
+  description: string;
+  /** PCI vendor:device as the guest reports it, when known. */
+  pciId?: string;
+  /** What drives this model accepts as children, if any. */
+  accepts?: {
+    bus: ChildBus;
+    /** Drive models allowed on the bus. */
+    drives: readonly DriveModel[];
+    /** Highest SCSI target id (inclusive); SCSI buses only. */
+    maxScsiId?: number;
+    /** Highest LUN (inclusive); SCSI buses only. */
+    maxLun?: number;
+    /** Ids the controller itself occupies (the LSI's initiator is target 7). */
+    reservedScsiIds?: readonly number[];
+    /** drive-slot: exactly one drive. */
+    maxChildren?: number;
+  };
+  proxy: ProxySupport;
+}
+
+export interface DriveModelInfo {
+  model: DriveModel;
+  label: string;
+  description: string;
+  bus: ChildBus;
+  /** A CD is always read-only. */
+  forcedReadOnly?: boolean;
+}
+
+const SCSI_DRIVES = ['scsi-hd', 'scsi-cd'] as const;
+
+export const DEVICE_MODELS: readonly DeviceModelInfo[] = [
+  {
+    model: 'lsi53c895a',
+    family: 'storage',
+    label: 'LSI 53C895A SCSI',
+    description: 'Parallel SCSI controller; the upstream multi-process example.',
+    pciId: '1000:0012',
+    // QEMU's lsi53c895a: 7 targets (0-6, 7 is the initiator), LUN 0 only.
+    accepts: { bus: 'scsi', drives: SCSI_DRIVES, maxScsiId: 6, maxLun: 0, reservedScsiIds: [7] },
+    proxy: { status: 'verified', note: 'Proxied with a scsi-hd child; the guest enumerates it.' },
+  },
+  {
+    model: 'megasas',
+    family: 'storage',
+    label: 'MegaRAID SAS 1078',
+    description: 'LSI MegaRAID SAS controller.',
+    pciId: '1000:0060',
+    accepts: { bus: 'scsi', drives: SCSI_DRIVES, maxScsiId: 63, maxLun: 7 },
+    proxy: { status: 'untested', note: 'Not yet verified as a proxied device on QEMU 7.2.' },
+  },
+  {
+    model: 'virtio-scsi-pci',
+    family: 'storage',
+    label: 'virtio-scsi',
+    description: 'Paravirtual SCSI controller.',
+    pciId: '1af4:1004',
+    accepts: { bus: 'scsi', drives: SCSI_DRIVES, maxScsiId: 255, maxLun: 16383 },
+    proxy: { status: 'untested', note: 'Not yet verified as a proxied device on QEMU 7.2.' },
+  },
+  {
+    model: 'virtio-blk-pci',
+    family: 'block',
+    label: 'virtio-blk',
+    description: 'Paravirtual block device with its own disk image.',
+    pciId: '1af4:1001',
+    accepts: { bus: 'drive-slot', drives: ['disk-image'], maxChildren: 1 },
+    proxy: { status: 'verified', note: 'Enumerates when proxied; I/O needs interrupts (KVM).' },
+  },
+  {
+    model: 'nvme',
+    family: 'block',
+    label: 'NVMe controller',
+    description: 'NVM Express controller with one namespace on its disk image.',
+    pciId: '1b36:0010',
+    accepts: { bus: 'drive-slot', drives: ['disk-image'], maxChildren: 1 },
+    proxy: {
+      status: 'unsupported',
+      reason:
+        'Uses MSI-X, which the remote process cannot deliver ("MSI-X is not supported by interrupt controller"); the guest hangs at boot.',
+    },
+  },
+  {
+    model: 'e1000e',
+    family: 'net',
+    label: 'Intel 82574L (e1000e)',
+    description: 'Emulated gigabit NIC.',
+    pciId: '8086:10d3',
+    proxy: { status: 'verified', note: 'Proxied with a user-mode netdev in the remote process.' },
+  },
+  {
+    model: 'virtio-net-pci',
+    family: 'net',
+    label: 'virtio-net',
+    description: 'Paravirtual NIC.',
+    pciId: '1af4:1000',
+    proxy: { status: 'untested', note: 'Not yet verified as a proxied device on QEMU 7.2.' },
+  },
+  {
+    model: 'pci-testdev',
+    family: 'other',
+    label: 'PCI test device',
+    description: 'QEMU PCI test device, useful to check enumeration.',
+    pciId: '1b36:0005',
+    proxy: { status: 'untested', note: 'Not yet verified as a proxied device on QEMU 7.2.' },
+  },
+];
+
+export const DRIVE_MODELS: readonly DriveModelInfo[] = [
+  {
+    model: 'scsi-hd',
+    label: 'SCSI disk',
+    description: 'A disk on a SCSI controller.',
+    bus: 'scsi',
+  },
+  {
+    model: 'scsi-cd',
+    label: 'SCSI CD-ROM',
+    description: 'A read-only CD on a SCSI controller.',
+    bus: 'scsi',
+    forcedReadOnly: true,
+  },
+  {
+    model: 'disk-image',
+    label: 'Disk image',
+    description: 'The image behind a virtio-blk or NVMe device.',
+    bus: 'drive-slot',
+  },
+];
+
+const deviceIndex = new Map<string, DeviceModelInfo>(DEVICE_MODELS.map((m) => [m.model, m]));
+const driveIndex = new Map<string, DriveModelInfo>(DRIVE_MODELS.map((m) => [m.model, m]));
+
+export function deviceModel(model: string): DeviceModelInfo | undefined {
+  return deviceIndex.get(model);
+}
+
+export function driveModel(model: string): DriveModelInfo | undefined {
+  return driveIndex.get(model);
+}
+
+export const DEVICE_MODEL_NAMES = DEVICE_MODELS.map((m) => m.model);
+
+/** Family → models, for the schema's discriminated union. */
+export const STORAGE_MODELS = ['lsi53c895a', 'megasas', 'virtio-scsi-pci'] as const;
+export const BLOCK_MODELS = ['virtio-blk-pci', 'nvme'] as const;
+export const NET_MODELS = ['e1000e', 'virtio-net-pci'] as const;
+export const OTHER_MODELS = ['pci-testdev'] as const;
+
+/** Image formats we accept; always passed explicitly, never probed. */
+export const IMAGE_FORMATS = ['raw', 'qcow2'] as const;
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+/** Formats whose driver has a backing option, which we always pin to null. */
+export const FORMATS_WITH_BACKING: readonly ImageFormat[] = ['qcow2'];

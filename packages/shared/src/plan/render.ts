@@ -1,0 +1,95 @@
+import type { PlanArg } from './args.ts';
+import { toReadableArgv } from './args.ts';
+import type { LaunchPlan, PlannedProcess } from './plan.ts';
+
+export interface ReadableCommand {
+  name: string;
+  role: 'remote' | 'main';
+  /** One sentence on what this process is and which fds it inherits. */
+  title: string;
+  /** A shell-quoted command line, continued with `\` one option per line, ready to paste. */
+  line: string;
+}
+
+export interface ReadablePlan {
+  /** The orchestrator's steps in words, in order. */
+  steps: string[];
+  commands: ReadableCommand[];
+}
+
+/**
+ * POSIX shell quoting, as Python's `shlex.quote`: words made only of characters no shell treats
+ * specially stay bare, everything else is single-quoted. We do not use `shell-quote` because it
+ * backslash-escapes `,` `=` and `:`, which fill every QEMU option and make the lines unreadable.
+ */
+export function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", `'"'"'`)}'`;
+}
+
+function optionLines(binary: string, args: readonly PlanArg[]): string {
+  const words = toReadableArgv(args);
+  const lines = [shellQuote(binary)];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    const next = words[i + 1];
+    // A flag and its value share a line; a bare flag stands alone.
+    if (next !== undefined && !next.startsWith('-') && args.some((a) => a.flag === word)) {
+      lines.push(`${shellQuote(word)} ${shellQuote(next)}`);
+      i++;
+    } else {
+      lines.push(shellQuote(word));
+    }
+  }
+  return lines.join(' \\\n    ');
+}
+
+function fdText(p: PlannedProcess): string {
+  const entries = Object.entries(p.fds);
+  if (entries.length === 0) return 'no inherited fds';
+  return entries.map(([fd, dev]) => `fd ${fd} = ${dev}'s socketpair end`).join(', ');
+}
+
+/** The plan for people: the orchestration steps and one command line per process. */
+export function renderReadable(plan: LaunchPlan): ReadablePlan {
+  const steps: string[] = [];
+  if (plan.channels.length > 0) {
+    steps.push(
+      `Create ${plan.channels.length} unix stream socketpair${plan.channels.length > 1 ? 's' : ''}, one per proxied device: ` +
+        plan.channels
+          .map((c) => `${c.device} (remote ${c.remote} fd ${c.remoteFd} ↔ main fd ${c.mainFd})`)
+          .join('; ') +
+        '.',
+    );
+    steps.push(
+      'Start each remote process with its end of the socketpair as the fd shown; it waits for the main QEMU.',
+    );
+    steps.push(
+      'Start the main QEMU with the other ends; guest RAM is a memfd backend so the remote processes can map it.',
+    );
+    steps.push(
+      "Close the orchestrator's own copies of every end, so that each side sees EOF when the other exits.",
+    );
+  } else {
+    steps.push('No device is proxied: start the main QEMU alone.');
+  }
+  steps.push(`Wait for each QMP socket in ${plan.runDir} to answer qmp_capabilities and a query.`);
+  const commands = plan.processes.map((p) => ({
+    name: p.name,
+    role: p.role,
+    title:
+      p.role === 'remote'
+        ? `Remote process ${p.name}: emulates ${p.devices.join(', ')} (${fdText(p)})`
+        : `Main QEMU (${fdText(p)})`,
+    line: optionLines(p.argv[0] ?? 'qemu-system-x86_64', p.args),
+  }));
+  return { steps, commands };
+}
+
+/** The whole readable plan as one text, for `mpqemu print` and "copy all". */
+export function renderReadableText(plan: LaunchPlan): string {
+  const { steps, commands } = renderReadable(plan);
+  const out = ['# Orchestration', ...steps.map((s, i) => `#  ${i + 1}. ${s}`), ''];
+  for (const c of commands) out.push(`# ${c.title}`, c.line, '');
+  return out.join('\n');
+}
