@@ -11,3 +11,4 @@ export * from './plan/devices.ts';
 export * from './plan/plan.ts';
 export * from './plan/render.ts';
 export * from './resolve-paths.ts';
+export * from './runs.ts';

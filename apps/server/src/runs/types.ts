@@ -1,0 +1,51 @@
+/**
+ * The contract between the launcher (runs/*) and the API (router/*). The launcher owns processes;
+ * the API only calls these methods.
+ */
+import type { LogChunk, Problem, RunInfo, StatsSample, Topology } from '@mpqemu/shared';
+
+export interface StartOptions {
+  /** Name in the topology store, shown in the run list. */
+  topologyName?: string;
+  /**
+   * Warnings the caller has shown to the user and had confirmed (their codes). Starting with an
+   * unacknowledged warning is refused, so nobody launches a topology we know hangs unwarned.
+   */
+  acknowledged?: readonly string[];
+}
+
+/** Thrown by start(): nothing was started. */
+export class StartRefused extends Error {
+  constructor(
+    message: string,
+    readonly problems: Problem[],
+  ) {
+    super(message);
+    this.name = 'StartRefused';
+  }
+}
+
+export interface RunManager {
+  /**
+   * Validates, checks the host (images exist, QEMU present), plans and begins spawning. Resolves
+   * as soon as the run exists (status `starting`); follow it with events(). Throws StartRefused
+   * when the topology has errors or unacknowledged warnings, or the host check fails.
+   */
+  start(topology: Topology, options?: StartOptions): Promise<RunInfo>;
+  /** Powerdown with a grace period, then quit, SIGTERM, SIGKILL. Resolves when no process remains. */
+  stop(runId: string): Promise<RunInfo>;
+  list(): RunInfo[];
+  get(runId: string): RunInfo | undefined;
+  /** Snapshots of one run (or of every run when runId is null), starting with the current one. */
+  events(runId: string | null, signal: AbortSignal): AsyncIterable<RunInfo>;
+  /** One process's log: the buffered backlog first, then new chunks. */
+  logs(runId: string, process: string, signal: AbortSignal): AsyncIterable<LogChunk>;
+  /** Guest serial output: the buffered backlog first, then new output. */
+  console(runId: string, signal: AbortSignal): AsyncIterable<string>;
+  /** Keystrokes to the guest's serial port. */
+  consoleInput(runId: string, data: string): void;
+  /** CPU and memory per process, about once a second. */
+  stats(runId: string, signal: AbortSignal): AsyncIterable<StatsSample>;
+  /** Stops every run; used on server shutdown. */
+  shutdown(): Promise<void>;
+}

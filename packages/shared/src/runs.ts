@@ -1,0 +1,75 @@
+/**
+ * Runtime state of launched topologies, shared by the server (which owns it) and the UI (which
+ * shows it). Never part of a topology document or of undo history.
+ */
+import type { Problem } from './problems.ts';
+
+export type ProcessStatus = 'starting' | 'running' | 'exited' | 'failed';
+export type RunStatus = 'starting' | 'running' | 'degraded' | 'stopping' | 'stopped' | 'failed';
+
+export interface ProcessInfo {
+  /** `main` or the remote process id. */
+  name: string;
+  role: 'remote' | 'main';
+  status: ProcessStatus;
+  pid: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  devices: string[];
+  /** Why it failed, in words (readiness timeout, spawn error, died while the VM ran…). */
+  error: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  /** Bytes of log dropped from the front of the bounded buffer. */
+  logDropped: number;
+}
+
+export interface RunStep {
+  at: number;
+  text: string;
+  state: 'active' | 'done' | 'failed';
+}
+
+export interface RunInfo {
+  id: string;
+  /** The saved topology it came from, when started from the store. */
+  topologyName: string | null;
+  vmName: string;
+  status: RunStatus;
+  createdAt: number;
+  endedAt: number | null;
+  /** The orchestration steps as they happened. */
+  steps: RunStep[];
+  processes: ProcessInfo[];
+  /** Why the run is degraded, failed or stopped, in words. */
+  reason: string | null;
+  /** The process that made the run fail or degrade. */
+  culprit: string | null;
+  /** Last lines of the culprit's log. */
+  culpritLog: string[];
+  /** Warnings the user started it with. */
+  problems: Problem[];
+}
+
+export interface LogChunk {
+  process: string;
+  /** Text of the chunk; the first chunk of a subscription carries the buffered backlog. */
+  text: string;
+  /** Total bytes dropped so far for this process. */
+  dropped: number;
+}
+
+export interface ProcessSample {
+  name: string;
+  pid: number;
+  /** Percent of one core over the last interval. */
+  cpuPercent: number;
+  rssBytes: number;
+}
+
+export interface StatsSample {
+  at: number;
+  processes: ProcessSample[];
+}
+
+export const TERMINAL_RUN_STATES: readonly RunStatus[] = ['stopped', 'failed'];
