@@ -15,9 +15,11 @@ script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$script_dir/.." && pwd)"
 out_dir="$repo_root/.cache/guest"
 
-# Modules needed for virtio-blk I/O, in load order (dependencies first). The package ships no
-# modules.dep (depmod runs at install time), so the order is fixed here. Builtin ones are skipped.
-virtio_modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
+# Modules put into the initramfs, in load order (dependencies first). The package ships no
+# modules.dep (depmod runs at install time), so the order is fixed here; builtin ones are skipped.
+# evdev + button: the ACPI power button as /dev/input/event*, so QMP system_powerdown works.
+# virtio_*: virtio-blk I/O.
+guest_modules=(evdev button virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk)
 
 log() { printf 'build-guest: %s\n' "$*"; }
 die() { printf 'build-guest: error: %s\n' "$*" >&2; exit 1; }
@@ -110,7 +112,7 @@ for deb in "$work"/debs/*.deb; do
   dpkg -x "$deb" "$work/x"
 done
 
-vmlinuz_src="$(find "$work/x/boot" -maxdepth 1 -name 'vmlinuz-*' -type f | head -n 1)"
+vmlinuz_src="$(find "$work/x/boot" -maxdepth 1 -name 'vmlinuz-*' -type f -print -quit)"
 [ -n "$vmlinuz_src" ] || die "no vmlinuz in $kpkg"
 krel="${vmlinuz_src##*/vmlinuz-}"
 moddir="$work/x/lib/modules/$krel"
@@ -124,12 +126,12 @@ cp "$work/x/bin/busybox" "$r/bin/busybox"
 ln -s busybox "$r/bin/sh"   # the rest of the applet links are made by /init (busybox --install -s)
 
 loaded=()
-for m in "${virtio_modules[@]}"; do
+for m in "${guest_modules[@]}"; do
   if is_builtin "$m" "$moddir/modules.builtin"; then
     log "module $m: builtin"
     continue
   fi
-  ko="$(find "$moddir/kernel" -type f \( -name "$m.ko" -o -name "$m.ko.*" \) | head -n 1)"
+  ko="$(find "$moddir/kernel" -type f \( -name "$m.ko" -o -name "$m.ko.*" \) -print -quit)"
   if [ -z "$ko" ]; then
     log "module $m: not in this kernel, skipped"
     continue
@@ -151,8 +153,26 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null || true
 [ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
 echo "mpqemu-guest: booted"
-for m in $(cat /etc/modules); do
-  insmod "/lib/modules/$m.ko" 2>/dev/null || true
+# Load the modules in the background: with a proxied virtio-blk under TCG the device gets no
+# interrupts and insmod virtio_blk blocks forever in the partition scan. Wait at most ~3 s for it.
+rm -f /tmp/.modules-done
+(
+  for m in $(cat /etc/modules); do
+    echo "$m" >/tmp/.modules-current
+    insmod "/lib/modules/$m.ko" 2>/dev/null || true   # fails harmlessly if builtin / already loaded
+  done
+  : >/tmp/.modules-done
+) &
+i=0
+while [ ! -e /tmp/.modules-done ] && [ "$i" -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+[ -e /tmp/.modules-done ] ||
+  echo "mpqemu-guest: warning: insmod $(cat /tmp/.modules-current) still running after 3 s (device I/O not answering?)"
+# ACPI power button (QMP system_powerdown): no acpid here, so read one event from its input device
+# and power off.
+for e in /sys/class/input/event*; do
+  [ "$(cat "$e/device/name" 2>/dev/null)" = "Power Button" ] || continue
+  (dd if="/dev/input/${e##*/}" of=/dev/null bs=24 count=1 2>/dev/null &&
+    echo "mpqemu-guest: power button" && poweroff -f) &
 done
 for d in /sys/bus/pci/devices/*; do
   [ -r "$d/vendor" ] || continue

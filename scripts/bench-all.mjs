@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// `npm run bench`: every benchmark, one after the other, each printing its own figures and targets.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const benches = ['bench/shared-bench.ts', 'bench/launch-bench.ts', 'bench/web-bench.ts'];
+let failures = 0;
+for (const bench of benches) {
+  if (!existsSync(join(root, bench))) continue;
+  console.log(`\n### ${bench}`);
+  const res = spawnSync('node', ['--import', 'tsx', bench], { cwd: root, stdio: 'inherit' });
+  if (res.status !== 0) failures++;
+}
+process.exit(failures > 0 ? 1 : 0);

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build, and start the server on 127.0.0.1.
+# Extra arguments go to the server (e.g. --port 8080).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-system.sh
+bash scripts/ensure-node-modules.sh
+bash scripts/build-guest.sh
+bash scripts/sample-disks.sh
+echo "Building the web app…"
+npm run build --silent -w apps/web >/dev/null
+exec node --import tsx apps/server/src/main.ts "$@"
