@@ -49,3 +49,16 @@ export interface RunManager {
   /** Stops every run; used on server shutdown. */
   shutdown(): Promise<void>;
 }
+
+/** A run id (or a process of it) that the launcher does not know, or no longer remembers. */
+export class UnknownRun extends Error {
+  constructor(
+    readonly runId: string,
+    readonly process?: string,
+  ) {
+    super(
+      process === undefined ? `no run ${runId}` : `run ${runId} has no process named ${process}`,
+    );
+    this.name = 'UnknownRun';
+  }
+}

@@ -1,0 +1,54 @@
+import { constants } from 'node:fs';
+import { access, realpath, stat } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+
+export const QEMU_INSTALL_HINT = 'apt-get install qemu-system-x86';
+
+/** The QEMU binary is not there: the message carries the install command. */
+export class QemuNotFoundError extends Error {
+  constructor(
+    readonly binary: string,
+    detail: string,
+  ) {
+    super(`QEMU binary "${binary}" not found (${detail}). Install it with: ${QEMU_INSTALL_HINT}`);
+    this.name = 'QemuNotFoundError';
+  }
+}
+
+async function isExecutableFile(path: string): Promise<boolean> {
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) return false;
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds an executable like execvp would (a name with a slash is taken as a path) and returns its
+ * real path, so argv[0] of every launch is absolute and no later PATH change can swap it.
+ */
+export async function findExecutable(name: string): Promise<string | null> {
+  const candidates = name.includes('/')
+    ? [name]
+    : (process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin')
+        .split(delimiter)
+        .filter((dir) => dir.startsWith('/'))
+        .map((dir) => join(dir, name));
+  for (const candidate of candidates) {
+    if (await isExecutableFile(candidate)) return realpath(candidate);
+  }
+  return null;
+}
+
+/** Resolves the QEMU binary or throws QemuNotFoundError. */
+export async function resolveQemu(binary: string): Promise<string> {
+  const found = await findExecutable(binary);
+  if (found !== null) return found;
+  throw new QemuNotFoundError(
+    binary,
+    binary.includes('/') ? 'no executable file at that path' : 'not on PATH',
+  );
+}

@@ -1,0 +1,187 @@
+/**
+ * A minimal QMP client over a unix socket: greeting, `qmp_capabilities`, commands matched to
+ * their replies by id, asynchronous events. QMP is line-delimited JSON, so this is all it takes.
+ */
+import { connect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface QmpEvent {
+  event: string;
+  data?: unknown;
+  timestamp?: { seconds: number; microseconds: number };
+}
+
+export class QmpError extends Error {
+  constructor(
+    message: string,
+    readonly errorClass: string | null = null,
+  ) {
+    super(message);
+    this.name = 'QmpError';
+  }
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export interface QmpClient {
+  /** Runs a command; rejects with QmpError on a QMP error reply, a timeout or a closed socket. */
+  execute(command: string, args?: Record<string, unknown>, timeoutMs?: number): Promise<unknown>;
+  onEvent(listener: (event: QmpEvent) => void): () => void;
+  /** Resolves once the socket is closed, by either side. */
+  readonly closed: Promise<void>;
+  close(): void;
+}
+
+const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
+
+/** Wraps an already-connected socket; resolves after the greeting and `qmp_capabilities`. */
+export async function openQmp(socket: Socket, timeoutMs: number): Promise<QmpClient> {
+  const pending = new Map<number, Pending>();
+  const listeners = new Set<(event: QmpEvent) => void>();
+  let nextId = 1;
+  let buffered = '';
+  let isClosed = false;
+  let onGreeting: ((ok: boolean) => void) | null = null;
+  const greeting = new Promise<boolean>((resolve) => (onGreeting = resolve));
+
+  const closed = new Promise<void>((resolve) => {
+    socket.once('close', () => {
+      isClosed = true;
+      onGreeting?.(false);
+      for (const p of pending.values()) {
+        clearTimeout(p.timer);
+        p.reject(new QmpError('QMP connection closed'));
+      }
+      pending.clear();
+      listeners.clear();
+      resolve();
+    });
+  });
+  // Errors surface as 'close'; without a listener an ECONNRESET would crash the server.
+  socket.on('error', () => undefined);
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    buffered += chunk;
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline).trim();
+      buffered = buffered.slice(newline + 1);
+      if (line !== '') dispatch(line);
+    }
+  });
+
+  function dispatch(line: string): void {
+    let msg: Record<string, unknown>;
+    try {
+      msg = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    if ('QMP' in msg) {
+      onGreeting?.(true);
+      onGreeting = null;
+      return;
+    }
+    if (typeof msg.event === 'string') {
+      for (const l of listeners) l(msg as unknown as QmpEvent);
+      return;
+    }
+    const id = typeof msg.id === 'number' ? msg.id : -1;
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    clearTimeout(p.timer);
+    if ('error' in msg) {
+      const err = (msg.error ?? {}) as { class?: string; desc?: string };
+      p.reject(new QmpError(err.desc ?? 'QMP error', err.class ?? null));
+    } else {
+      p.resolve(msg.return);
+    }
+  }
+
+  function execute(
+    command: string,
+    args?: Record<string, unknown>,
+    commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+  ): Promise<unknown> {
+    if (isClosed) return Promise.reject(new QmpError('QMP connection closed'));
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new QmpError(`QMP ${command}: no reply within ${commandTimeoutMs} ms`));
+      }, commandTimeoutMs);
+      pending.set(id, { resolve, reject, timer });
+      socket.write(`${JSON.stringify({ execute: command, arguments: args, id })}\n`);
+    });
+  }
+
+  const client: QmpClient = {
+    execute,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    closed,
+    close: () => socket.destroy(),
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const greeted = await Promise.race([greeting, timedOut]);
+  clearTimeout(timer);
+  if (greeted !== true) {
+    socket.destroy();
+    throw new QmpError(
+      greeted === 'timeout'
+        ? `no QMP greeting within ${timeoutMs} ms`
+        : 'QMP closed before greeting',
+    );
+  }
+  await execute('qmp_capabilities', undefined, timeoutMs);
+  return client;
+}
+
+/** Connects to a unix socket, retrying while it does not exist yet or refuses. */
+export async function connectUnix(
+  path: string,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<Socket> {
+  for (;;) {
+    signal?.throwIfAborted();
+    try {
+      return await new Promise<Socket>((resolve, reject) => {
+        const socket = connect(path);
+        socket.once('connect', () => {
+          socket.removeListener('error', reject);
+          resolve(socket);
+        });
+        socket.once('error', reject);
+      });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ECONNREFUSED') throw e;
+      if (Date.now() >= deadline) throw new Error(`${path} did not appear in time`, { cause: e });
+      // QEMU creates its sockets early during startup; a short poll keeps launch latency low.
+      await sleep(20, undefined, { signal });
+    }
+  }
+}
+
+/** Connects, greets and negotiates within `timeoutMs`. */
+export async function connectQmp(
+  path: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<QmpClient> {
+  const deadline = Date.now() + timeoutMs;
+  const socket = await connectUnix(path, deadline, signal);
+  return openQmp(socket, Math.max(1, deadline - Date.now()));
+}

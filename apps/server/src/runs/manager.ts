@@ -1,0 +1,242 @@
+/**
+ * The launcher: validates and preflights a topology, plans it with the shared planner, and owns
+ * the resulting runs. The API calls only the RunManager methods (types.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, realpath, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  planLaunch,
+  validate,
+  type Capabilities,
+  type LogChunk,
+  type Problem,
+  type RunInfo,
+  type StatsSample,
+  type Topology,
+} from '@mpqemu/shared';
+import { findExecutable } from '../probe/binary.ts';
+import { Topic } from './feed.ts';
+import { preflight } from './preflight.ts';
+import { Run } from './run.ts';
+import type { RunSettings } from './run-record.ts';
+import { StartRefused, UnknownRun, type RunManager, type StartOptions } from './types.ts';
+
+export interface RunManagerOptions {
+  /** The probed capabilities (usually CapabilityService.get); a rejection refuses the start. */
+  capabilities: () => Promise<Capabilities>;
+  /** Runs live in `<dataDir>/runs/<id>` (sockets, logs). */
+  dataDir: string;
+  /** When set, every image, kernel and initrd must resolve inside one of these directories. */
+  imageRoots?: readonly string[];
+  /** Per process: spawn to QMP answering a query. Default 30 s. */
+  readyTimeoutMs?: number;
+  /** How long stop() lets the guest power off before `quit`. Default 10 s. */
+  stopGraceMs?: number;
+  /** After SIGTERM, before SIGKILL. Default 3 s. */
+  killGraceMs?: number;
+  /** Log ring buffer per process. Default 1 MiB. */
+  logBytes?: number;
+  /** Serial console backlog. Default 1 MiB. */
+  consoleBytes?: number;
+  /** Finished runs kept in list() (their run directories too); older ones are forgotten. */
+  keepFinished?: number;
+  setpriv?: string;
+  qemuImg?: string;
+}
+
+const MiB = 1024 * 1024;
+/** sun_path is 108 bytes including the NUL: a longer socket path fails inside QEMU. */
+const MAX_SOCKET_PATH = 107;
+
+function refusal(message: string, code: string, path = ''): StartRefused {
+  return new StartRefused(message, [
+    { severity: 'error', code, message, path, nodeIds: ['$vm'] } satisfies Problem,
+  ]);
+}
+
+function summarize(problems: readonly Problem[]): string {
+  const first = problems[0]?.message ?? '';
+  return problems.length === 1 ? first : `${first} (and ${problems.length - 1} more)`;
+}
+
+/** Creates the launcher. Call shutdown() before the server exits. */
+export function createRunManager(options: RunManagerOptions): RunManager {
+  const runsDir = join(resolve(options.dataDir), 'runs');
+  const runs = new Map<string, Run>();
+  const all = new Topic<RunInfo>();
+  const settings: Omit<RunSettings, 'setpriv'> = {
+    readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+    stopGraceMs: options.stopGraceMs ?? 10_000,
+    killGraceMs: options.killGraceMs ?? 3_000,
+    logs: { ringBytes: options.logBytes ?? MiB, fileBytes: 16 * MiB },
+    consoleBytes: options.consoleBytes ?? MiB,
+    culpritLines: 20,
+  };
+  const keepFinished = options.keepFinished ?? 50;
+  let shuttingDown = false;
+
+  function lookup(runId: string): Run {
+    const run = runs.get(runId);
+    if (!run) throw new UnknownRun(runId);
+    return run;
+  }
+
+  async function forgetOldRuns(): Promise<void> {
+    const finished = [...runs.values()].filter((r) => r.terminal);
+    for (const run of finished.slice(0, Math.max(0, finished.length - keepFinished))) {
+      runs.delete(run.spec.id);
+      await rm(run.spec.dir, { recursive: true, force: true });
+    }
+  }
+
+  async function tools(caps: Capabilities): Promise<{ setpriv: string; qemuImg: string }> {
+    const [qemu, setpriv, qemuImg] = await Promise.all([
+      findExecutable(caps.binary),
+      findExecutable(options.setpriv ?? 'setpriv'),
+      findExecutable(options.qemuImg ?? 'qemu-img'),
+    ]);
+    if (!qemu) {
+      throw refusal(
+        `QEMU binary ${caps.binary} not found. Install it with: apt-get install qemu-system-x86`,
+        'host.qemu-missing',
+      );
+    }
+    if (!setpriv) {
+      throw refusal(
+        "setpriv not found; it ties each QEMU to the server's life. Install it with: apt-get install util-linux",
+        'host.setpriv-missing',
+      );
+    }
+    if (!qemuImg) {
+      throw refusal(
+        'qemu-img not found; it checks disk images before a launch. Install it with: apt-get install qemu-utils',
+        'host.qemu-img-missing',
+      );
+    }
+    return { setpriv, qemuImg };
+  }
+
+  async function start(topology: Topology, startOptions: StartOptions = {}): Promise<RunInfo> {
+    if (shuttingDown) throw refusal('the server is shutting down', 'server.shutdown');
+    let caps: Capabilities;
+    try {
+      caps = await options.capabilities();
+    } catch (e) {
+      throw refusal((e as Error).message, 'host.capabilities');
+    }
+    const problems = validate(topology, caps);
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) {
+      throw new StartRefused(`the topology has errors: ${summarize(errors)}`, errors);
+    }
+    const acknowledged = new Set(startOptions.acknowledged ?? []);
+    const unacknowledged = problems.filter(
+      (p) => p.severity === 'warning' && !acknowledged.has(p.code),
+    );
+    if (unacknowledged.length > 0) {
+      const codes = [...new Set(unacknowledged.map((p) => p.code))].join(', ');
+      throw new StartRefused(
+        `confirm these warnings before starting (${codes}): ${summarize(unacknowledged)}`,
+        unacknowledged,
+      );
+    }
+    const { setpriv, qemuImg } = await tools(caps);
+    const roots = await Promise.all(
+      (options.imageRoots ?? []).map((r) => realpath(r).catch(() => resolve(r))),
+    );
+    const checked = await preflight(topology, { imageRoots: roots, qemuImg });
+    if (checked.errors.length > 0) {
+      throw new StartRefused(`host check failed: ${summarize(checked.errors)}`, checked.errors);
+    }
+
+    let id = randomBytes(6).toString('hex');
+    while (runs.has(id)) id = randomBytes(6).toString('hex');
+    const dir = join(runsDir, id);
+    const planned = planLaunch(checked.topology, caps, { runDir: dir });
+    if (!planned.ok) {
+      throw new StartRefused(
+        `the topology has errors: ${summarize(planned.problems)}`,
+        planned.problems,
+      );
+    }
+    const longest = planned.plan.processes
+      .flatMap((p) => [p.qmpSocket, p.serialSocket ?? ''])
+      .reduce((a, b) => (b.length > a.length ? b : a), '');
+    if (Buffer.byteLength(longest) > MAX_SOCKET_PATH) {
+      throw refusal(
+        `the data directory ${options.dataDir} is too long for unix sockets (${longest} exceeds ${MAX_SOCKET_PATH} bytes); choose a shorter MPQEMU_DATA_DIR`,
+        'host.data-dir-too-long',
+      );
+    }
+    try {
+      await mkdir(runsDir, { recursive: true, mode: 0o700 });
+      await mkdir(dir, { mode: 0o700 });
+    } catch (e) {
+      throw refusal(
+        `cannot create the run directory ${dir}: ${(e as Error).message}`,
+        'host.data-dir',
+      );
+    }
+
+    const run = new Run(
+      {
+        id,
+        dir,
+        plan: planned.plan,
+        topologyName: startOptions.topologyName ?? null,
+        vmName: topology.vm.name,
+        problems: [...planned.plan.problems, ...checked.warnings],
+      },
+      { ...settings, setpriv },
+      (info) => all.emit(info),
+    );
+    runs.set(id, run);
+    void run.whenEnded().then(forgetOldRuns);
+    void run.launch();
+    return run.snapshot();
+  }
+
+  return {
+    start,
+    stop: (runId) => lookup(runId).stop(),
+    list: () => [...runs.values()].map((r) => r.snapshot()),
+    get: (runId) => runs.get(runId)?.snapshot(),
+    events(runId, signal) {
+      if (runId === null) {
+        return all.subscribe(signal, () => [...runs.values()].map((r) => r.snapshot()));
+      }
+      const run = lookup(runId);
+      // A finished run's topic is closed: the subscriber gets the final snapshot and ends.
+      return run.updates.subscribe(signal, () => [run.snapshot()]);
+    },
+    logs(runId, process, signal) {
+      const handle = lookup(runId).handles.get(process);
+      if (!handle) throw new UnknownRun(runId, process);
+      return handle.logs.subscribe(signal, (): LogChunk[] => [
+        { process, text: handle.log.text(), dropped: handle.log.dropped },
+      ]);
+    },
+    console(runId, signal) {
+      const run = lookup(runId);
+      return run.console.output.subscribe(signal, () => {
+        const backlog = run.console.backlog.text();
+        return backlog === '' ? [] : [backlog];
+      });
+    },
+    consoleInput(runId, data) {
+      lookup(runId).console.write(data);
+    },
+    stats(runId, signal) {
+      const run = lookup(runId);
+      return run.stats.samples.subscribe(signal, (): StatsSample[] =>
+        run.stats.last ? [run.stats.last] : [],
+      );
+    },
+    async shutdown() {
+      shuttingDown = true;
+      await Promise.all([...runs.values()].map((r) => r.stop()));
+      all.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The guest's serial port, both ways. QEMU serves it on a unix socket (server=on,wait=off): we
+ * connect once, keep a bounded backlog for late subscribers and forward keystrokes.
+ */
+import type { Socket } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
+import { connectUnix } from '../qmp/client.ts';
+import { Topic } from './feed.ts';
+import { RingBuffer } from './ring-buffer.ts';
+
+/** A paste larger than this is refused rather than queued without bound. */
+export const MAX_CONSOLE_INPUT = 64 * 1024;
+
+export class SerialConsole {
+  readonly backlog: RingBuffer;
+  readonly output = new Topic<string>();
+  private socket: Socket | null = null;
+
+  constructor(capacity: number) {
+    this.backlog = new RingBuffer(capacity);
+  }
+
+  get connected(): boolean {
+    return this.socket !== null && !this.socket.destroyed;
+  }
+
+  async connect(path: string, deadline: number, signal: AbortSignal): Promise<void> {
+    const socket = await connectUnix(path, deadline, signal);
+    if (this.output.isClosed) {
+      socket.destroy();
+      return;
+    }
+    this.socket = socket;
+    const decoder = new StringDecoder('utf8');
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      this.backlog.push(chunk);
+      const text = decoder.write(chunk);
+      if (text !== '') this.output.emit(text);
+    });
+    socket.once('close', () => (this.socket = null));
+  }
+
+  /** Sends keystrokes; throws when the console is not connected or the input is too large. */
+  write(data: string): void {
+    if (Buffer.byteLength(data) > MAX_CONSOLE_INPUT) {
+      throw new Error(`console input is limited to ${MAX_CONSOLE_INPUT} bytes per call`);
+    }
+    if (!this.socket || this.socket.destroyed)
+      throw new Error('the guest console is not connected');
+    this.socket.write(data);
+  }
+
+  close(): void {
+    this.socket?.destroy();
+    this.socket = null;
+    this.output.close();
+  }
+}

@@ -1,0 +1,156 @@
+/** Shared setup of the launcher's integration tests: the test guest, examples, process checks. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  loadTopologyText,
+  resolveDocumentPaths,
+  type RunInfo,
+  type Topology,
+} from '@mpqemu/shared';
+import { execa } from 'execa';
+import { createCapabilityService, type CapabilityService } from '../../src/probe/index.ts';
+import { createRunManager, type RunManagerOptions } from '../../src/runs/manager.ts';
+import type { RunManager } from '../../src/runs/types.ts';
+
+export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+export const GUEST = join(REPO, '.cache/guest');
+export const EXAMPLES = join(REPO, 'examples');
+/** Every example runs proxied devices under TCG and carries this warning. */
+export const TCG_ACK = ['proxy.tcg-no-interrupts'];
+
+/** Builds the test guest if needed and creates the examples' disk images when missing. */
+export async function ensureGuest(): Promise<void> {
+  if (!existsSync(join(GUEST, 'vmlinuz')) || !existsSync(join(GUEST, 'initrd.gz'))) {
+    await execa('bash', [join(REPO, 'scripts/build-guest.sh')], { stdio: 'inherit' });
+  }
+  const images: [string, string][] = [
+    ['disk0.img', 'raw'],
+    ['disk1.qcow2', 'qcow2'],
+  ];
+  for (const [name, format] of images) {
+    const path = join(GUEST, name);
+    if (!existsSync(path)) await execa('qemu-img', ['create', '-q', '-f', format, path, '64M']);
+  }
+}
+
+export function loadExample(name: string): Topology {
+  const file = join(EXAMPLES, name);
+  const loaded = loadTopologyText(readFileSync(file, 'utf8'));
+  if (!loaded.ok) throw new Error(`${file}: ${JSON.stringify(loaded.errors)}`);
+  return resolveDocumentPaths(loaded.topology, dirname(file));
+}
+
+let capabilities: CapabilityService | null = null;
+/** One probe per test file (the KVM boot check takes a few seconds). */
+export function sharedCapabilities(): CapabilityService {
+  capabilities ??= createCapabilityService('qemu-system-x86_64');
+  return capabilities;
+}
+
+/** A short data dir: socket paths must stay under 108 bytes. */
+export async function tempDataDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'mpqr-'));
+}
+
+export async function makeManager(
+  options: Partial<RunManagerOptions> = {},
+): Promise<{ manager: RunManager; dataDir: string }> {
+  const dataDir = options.dataDir ?? (await tempDataDir());
+  const manager = createRunManager({
+    capabilities: sharedCapabilities().get,
+    dataDir,
+    readyTimeoutMs: 60_000,
+    stopGraceMs: 3_000,
+    ...options,
+  });
+  return { manager, dataDir };
+}
+
+/** The first snapshot of `runId` that satisfies `predicate`. */
+export async function waitForRun(
+  manager: RunManager,
+  runId: string,
+  predicate: (info: RunInfo) => boolean,
+  timeoutMs = 90_000,
+): Promise<RunInfo> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  for await (const info of manager.events(runId, signal)) {
+    if (predicate(info)) return info;
+  }
+  throw new Error(
+    `run ${runId} did not reach the expected state within ${timeoutMs} ms: ${JSON.stringify(manager.get(runId), null, 1)}`,
+  );
+}
+
+/** Collects the guest console until `text` (a string or pattern) appears. */
+export async function waitForConsole(
+  manager: RunManager,
+  runId: string,
+  until: string | RegExp,
+  timeoutMs = 90_000,
+): Promise<string> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let output = '';
+  try {
+    for await (const chunk of manager.console(runId, controller.signal)) {
+      output += chunk;
+      if (typeof until === 'string' ? output.includes(until) : until.test(output)) return output;
+    }
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  throw new Error(`console of ${runId} never showed ${String(until)}; got:\n${output}`);
+}
+
+export function pidsOf(info: RunInfo): number[] {
+  return info.processes.map((p) => p.pid).filter((pid): pid is number => pid !== null);
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** Still executing: neither gone nor a zombie waiting for its new parent (init) to reap it. */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Pids of every process whose command line mentions `needle` (e.g. a run directory). */
+export function processesMentioning(needle: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.includes(needle)) found.push(Number(entry));
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return found;
+}
+
+/** Every QEMU started under `dataDir`: a launcher test must leave none behind. */
+export function qemuUnder(dataDir: string): number[] {
+  return processesMentioning(dataDir).filter((pid) => pid !== process.pid);
+}
+
+export function openFds(): number {
+  return readdirSync('/proc/self/fd').length;
+}

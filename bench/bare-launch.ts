@@ -1,0 +1,118 @@
+/**
+ * The baseline of bench/launch-bench.ts: the least a launcher can do, with Node alone (no execa,
+ * no framework). Spawns a plan's argv with the same socketpairs, waits for the same QMP readiness
+ * (greeting, qmp_capabilities, a query), then quits. Usable on its own:
+ *   node --import tsx bench/bare-launch.ts <plan.json>
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+
+interface BareProcess {
+  name: string;
+  role: 'remote' | 'main';
+  argv: string[];
+  fds: Record<string, string>;
+  qmpSocket: string;
+}
+export interface BarePlan {
+  runDir: string;
+  processes: BareProcess[];
+}
+
+function qmpReady(path: string, query: string, deadline: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const attempt = (): void => {
+      const socket = connect(path);
+      let buffered = '';
+      let stage = 0;
+      socket.on('error', (e: NodeJS.ErrnoException) => {
+        socket.destroy();
+        if ((e.code === 'ENOENT' || e.code === 'ECONNREFUSED') && Date.now() < deadline) {
+          setTimeout(attempt, 20);
+        } else reject(e);
+      });
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        buffered += chunk;
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const msg = JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>;
+          buffered = buffered.slice(nl + 1);
+          if ('QMP' in msg && stage === 0) {
+            stage = 1;
+            socket.write('{"execute":"qmp_capabilities","id":1}\n');
+          } else if (msg.id === 1) {
+            stage = 2;
+            socket.write(`{"execute":"${query}","id":2}\n`);
+          } else if (msg.id === 2) {
+            resolve(socket);
+          }
+        }
+      });
+    };
+    attempt();
+  });
+}
+
+export interface BareRun {
+  children: ChildProcess[];
+  qmp: Socket[];
+  stop(): Promise<void>;
+}
+
+/** Starts `plan` and resolves when every process answered its query. */
+export async function bareLaunch(plan: BarePlan, timeoutMs = 60_000): Promise<BareRun> {
+  mkdirSync(plan.runDir, { recursive: true, mode: 0o700 });
+  const ends = new Map<string, Readable>();
+  const children: ChildProcess[] = [];
+  for (const p of plan.processes) {
+    const stdio: (string | Readable)[] = ['ignore', 'pipe', 'pipe'];
+    if (p.role === 'remote') stdio.push('pipe');
+    else
+      for (const fd of Object.keys(p.fds).sort((a, b) => Number(a) - Number(b))) {
+        stdio.push(ends.get(p.fds[fd] ?? '') ?? 'ignore');
+      }
+    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', ...p.argv], {
+      stdio: stdio as ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.resume();
+    child.stderr?.resume();
+    children.push(child);
+    if (p.role === 'remote') ends.set(Object.values(p.fds)[0] ?? '', child.stdio[3] as Readable);
+  }
+  for (const end of ends.values()) end.destroy();
+  const deadline = Date.now() + timeoutMs;
+  const qmp = await Promise.all(
+    plan.processes.map((p) =>
+      qmpReady(p.qmpSocket, p.role === 'main' ? 'query-status' : 'query-pci', deadline),
+    ),
+  );
+  return {
+    children,
+    qmp,
+    async stop() {
+      const exits = children.map(
+        (c) =>
+          new Promise<void>((r) =>
+            c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r()),
+          ),
+      );
+      qmp.at(-1)?.write('{"execute":"quit"}\n');
+      const timer = setTimeout(() => children.forEach((c) => c.kill('SIGKILL')), 3000);
+      await Promise.all(exits);
+      clearTimeout(timer);
+      for (const s of qmp) s.destroy();
+      rmSync(plan.runDir, { recursive: true, force: true });
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[2]) {
+  const plan = JSON.parse(readFileSync(process.argv[2], 'utf8')) as BarePlan;
+  const t0 = performance.now();
+  const run = await bareLaunch(plan);
+  console.log(`ready in ${(performance.now() - t0).toFixed(1)} ms`);
+  await run.stop();
+}
