@@ -1,0 +1,49 @@
+/**
+ * What every procedure may use. Services are built once (main.ts, or a test) and injected, so
+ * a test builds a context from a temp directory and the real launcher without any HTTP.
+ */
+import { join } from 'node:path';
+import type { CapabilityService } from './probe/index.ts';
+import type { RunManager } from './runs/types.ts';
+import { DEFAULT_EXAMPLES_DIR, loadSamples, type Sample } from './store/samples.ts';
+import { openSeededStore } from './store/seed.ts';
+import type { TopologyStore } from './store/topology-store.ts';
+
+export type { CapabilityService } from './probe/index.ts';
+
+export interface Services {
+  store: TopologyStore;
+  runs: RunManager;
+  capabilities: CapabilityService;
+  /** The repository's examples, paths absolute. */
+  samples: () => Promise<Sample[]>;
+}
+
+export type Context = Services;
+
+/** The tRPC context of one request: the shared services, nothing from the request itself. */
+export function createContext(services: Services): Context {
+  return services;
+}
+
+export interface ServiceOptions {
+  dataDir: string;
+  runs: RunManager;
+  capabilities: CapabilityService;
+  examplesDir?: string;
+  log?: (message: string) => void;
+}
+
+export function topologiesDir(dataDir: string): string {
+  return join(dataDir, 'topologies');
+}
+
+/** Opens the store under `dataDir` (seeded on first start) and bundles the services. */
+export async function createServices(options: ServiceOptions): Promise<Services> {
+  const log = options.log ?? (() => undefined);
+  const examplesDir = options.examplesDir ?? DEFAULT_EXAMPLES_DIR;
+  const samples = () =>
+    loadSamples(examplesDir, (file, message) => log(`example ${file} is not loadable: ${message}`));
+  const store = await openSeededStore(topologiesDir(options.dataDir), samples);
+  return { store, runs: options.runs, capabilities: options.capabilities, samples };
+}

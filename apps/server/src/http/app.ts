@@ -1,0 +1,46 @@
+/** The Express app: security first, then the API under /trpc, then the web app. */
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { createContext, type Services } from '../context.ts';
+import { appRouter } from '../router/index.ts';
+import { securityGuard, type GuardOptions } from '../security/guard.ts';
+import { securityHeaders } from '../security/headers.ts';
+import { refuse } from '../security/refuse.ts';
+import { webApp } from './web-app.ts';
+
+/** Large enough for any document the schema accepts in practice; a bound on hostile bodies. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface AppOptions {
+  services: Services;
+  guard: GuardOptions;
+  webDist?: string;
+  log: (message: string) => void;
+}
+
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
+  app.use(securityGuard(options.guard));
+  app.use(
+    '/trpc',
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: () => createContext(options.services),
+      maxBodySize: MAX_BODY_BYTES,
+      onError({ error, path, type }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          options.log(`error in ${type} ${path ?? '?'}: ${error.message}`);
+      },
+    }),
+  );
+  app.use(webApp(options.webDist));
+  app.use((_req, res) => refuse(res, 404, 'Not found.'));
+  const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+    options.log(`request failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (!res.headersSent) refuse(res, 500, 'Internal error.');
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,99 @@
+/**
+ * `mpqemu studio`: reads the configuration, opens the store, starts the launcher and serves the
+ * web app and the API on one port. Express wiring only; everything else lives in its module.
+ */
+import { mkdir } from 'node:fs/promises';
+import { ConfigError, loadConfig, USAGE, type Config } from './config.ts';
+import { createServices } from './context.ts';
+import { startServer, type RunningServer } from './http/server.ts';
+import { createCapabilityService, findExecutable } from './probe/index.ts';
+import { createRunManager } from './runs/manager.ts';
+import type { RunManager } from './runs/types.ts';
+import { resolveToken, TokenError } from './security/token.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+const log = (message: string): void => console.error(`mpqemu studio: ${message}`);
+
+function fail(message: string, code: number): never {
+  console.error(`mpqemu studio: ${message}`);
+  process.exit(code);
+}
+
+function readConfig(): Config {
+  try {
+    const config = loadConfig(process.argv.slice(2), process.env);
+    if (config === 'help') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return config;
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message, 2);
+    throw e;
+  }
+}
+
+async function checkQemu(config: Config): Promise<void> {
+  if ((await findExecutable(config.qemu)) !== null) return;
+  const message = `QEMU binary "${config.qemu}" not found`;
+  // A binary the user named must exist; the default may be installed later (the UI says how).
+  if (config.qemuExplicit) fail(`${message} (set by --qemu or MPQEMU_QEMU)`, 2);
+  log(`${message}; install it with: apt-get install qemu-system-x86`);
+}
+
+function onSignals(runs: RunManager, server: RunningServer): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    log(`${signal}: stopping every run, then the server`);
+    void Promise.allSettled([runs.shutdown(), server.close()]).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  await checkQemu(config);
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  let token: string;
+  try {
+    token = (await resolveToken(config.dataDir, config.token)).token;
+  } catch (e) {
+    if (e instanceof TokenError) fail(e.message, 2);
+    throw e;
+  }
+  const capabilities = createCapabilityService(config.qemu);
+  const runs = createRunManager({
+    capabilities: () => capabilities.get(),
+    dataDir: config.dataDir,
+    imageRoots: config.imageRoots,
+  });
+  const services = await createServices({ dataDir: config.dataDir, runs, capabilities, log });
+  let server: RunningServer;
+  try {
+    server = await startServer({ host: config.host, port: config.port, token, services, log });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      fail(`port ${config.port} on ${config.host} is in use; choose another with --port`, 1);
+    if (code === 'EADDRNOTAVAIL') fail(`cannot bind to ${config.host}: no such local address`, 2);
+    throw e;
+  }
+  onSignals(runs, server);
+  if (!LOOPBACK.has(config.host)) {
+    log(
+      `listening on ${config.host}: other machines can reach this port; the token is the only gate and traffic is not encrypted`,
+    );
+  }
+  // Probe now, so the first page does not wait for it; a failure is shown by the UI.
+  capabilities.get().catch((e: unknown) => log(`capability probe failed: ${(e as Error).message}`));
+  console.log(`mpqemu studio is running: ${server.openUrl}`);
+}
+
+await main();

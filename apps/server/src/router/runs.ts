@@ -1,0 +1,88 @@
+/**
+ * Runs of topologies. The client sends a document, never argv: the launcher plans the command
+ * lines from the validated document itself.
+ */
+import { TopologySchema, type RunInfo } from '@mpqemu/shared';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import type { Context } from '../context.ts';
+import { UnknownRun } from '../runs/types.ts';
+import { publicProcedure, router } from '../trpc.ts';
+import { mapErrors, mapFeed, notFound, toTRPCError } from './errors.ts';
+import { RunIdSchema, TopologyNameSchema } from './inputs.ts';
+
+const RunRef = z.strictObject({ runId: RunIdSchema });
+
+/** Console input is keystrokes and pastes; a megabyte paste is a mistake, not a keystroke. */
+export const MAX_CONSOLE_INPUT = 64 * 1024;
+
+function runOrThrow(ctx: Context, runId: string): RunInfo {
+  const run = ctx.runs.get(runId);
+  if (!run) throw notFound(`There is no run "${runId}".`);
+  return run;
+}
+
+/** tRPC gives subscriptions a signal on every transport; a caller without one never aborts. */
+function signalOf(signal: AbortSignal | undefined): AbortSignal {
+  return signal ?? new AbortController().signal;
+}
+
+export const runsRouter = router({
+  start: publicProcedure
+    .input(
+      z.strictObject({
+        topology: TopologySchema,
+        topologyName: TopologyNameSchema.optional(),
+        acknowledged: z.array(z.string().max(200)).max(1000).default([]),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      mapErrors(() =>
+        ctx.runs.start(input.topology, {
+          ...(input.topologyName === undefined ? {} : { topologyName: input.topologyName }),
+          acknowledged: input.acknowledged,
+        }),
+      ),
+    ),
+  stop: publicProcedure.input(RunRef).mutation(({ ctx, input }) => {
+    runOrThrow(ctx, input.runId);
+    return mapErrors(() => ctx.runs.stop(input.runId));
+  }),
+  list: publicProcedure.query(({ ctx }) => ctx.runs.list()),
+  get: publicProcedure.input(RunRef).query(({ ctx, input }) => runOrThrow(ctx, input.runId)),
+  events: publicProcedure
+    .input(z.strictObject({ runId: RunIdSchema.optional() }).default({}))
+    .subscription(async function* ({ ctx, input, signal }) {
+      if (input.runId !== undefined) runOrThrow(ctx, input.runId);
+      yield* mapFeed(() => ctx.runs.events(input.runId ?? null, signalOf(signal)));
+    }),
+  logs: publicProcedure
+    .input(z.strictObject({ runId: RunIdSchema, process: z.string().min(1).max(128) }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const run = runOrThrow(ctx, input.runId);
+      if (!run.processes.some((p) => p.name === input.process))
+        throw notFound(`Run "${input.runId}" has no process "${input.process}".`);
+      yield* mapFeed(() => ctx.runs.logs(input.runId, input.process, signalOf(signal)));
+    }),
+  console: publicProcedure.input(RunRef).subscription(async function* ({ ctx, input, signal }) {
+    runOrThrow(ctx, input.runId);
+    yield* mapFeed(() => ctx.runs.console(input.runId, signalOf(signal)));
+  }),
+  consoleInput: publicProcedure
+    .input(z.strictObject({ runId: RunIdSchema, data: z.string().min(1).max(MAX_CONSOLE_INPUT) }))
+    .mutation(({ ctx, input }) => {
+      runOrThrow(ctx, input.runId);
+      try {
+        ctx.runs.consoleInput(input.runId, input.data);
+      } catch (e) {
+        // Not connected (yet, or any more): a state of the run, not a server fault.
+        if (e instanceof UnknownRun || !(e instanceof Error)) throw toTRPCError(e);
+        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
+      }
+      return { ok: true as const };
+    }),
+  stats: publicProcedure.input(RunRef).subscription(async function* ({ ctx, input, signal }) {
+    runOrThrow(ctx, input.runId);
+    yield* mapFeed(() => ctx.runs.stats(input.runId, signalOf(signal)));
+  }),
+});

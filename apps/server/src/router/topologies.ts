@@ -1,0 +1,90 @@
+import {
+  DEFAULT_CAPABILITIES,
+  TopologySchema,
+  hasErrors,
+  validate,
+  type Capabilities,
+  type FieldError,
+} from '@mpqemu/shared';
+import { z } from 'zod';
+import type { Context } from '../context.ts';
+import type { StoreEntry } from '../store/topology-store.ts';
+import { publicProcedure, router } from '../trpc.ts';
+import { mapErrors } from './errors.ts';
+import { TopologyNameSchema } from './inputs.ts';
+
+export type TopologyListItem =
+  | {
+      ok: true;
+      name: string;
+      modifiedAt: number;
+      vmName: string;
+      /** Counts of the validator's findings against the probed host. */
+      errors: number;
+      warnings: number;
+      migratedFrom: number | null;
+    }
+  | { ok: false; name: string; modifiedAt: number; loadErrors: FieldError[] };
+
+function summarise(entry: StoreEntry, caps: Capabilities): TopologyListItem {
+  const { name, modifiedAt, load } = entry;
+  if (!load.ok) return { ok: false, name, modifiedAt, loadErrors: load.errors };
+  const problems = validate(load.topology, caps);
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  return {
+    ok: true,
+    name,
+    modifiedAt,
+    vmName: load.topology.vm.name,
+    errors,
+    warnings: problems.length - errors,
+    migratedFrom: load.migratedFrom ?? null,
+  };
+}
+
+/** Listing and saving work without QEMU; counts are then against the measured 7.2 defaults. */
+async function capsOrDefault(ctx: Context): Promise<Capabilities> {
+  return ctx.capabilities.get().catch(() => DEFAULT_CAPABILITIES);
+}
+
+const FromTo = z.strictObject({ from: TopologyNameSchema, to: TopologyNameSchema });
+
+export const topologiesRouter = router({
+  list: publicProcedure.query(async ({ ctx }) => {
+    const [entries, caps] = await Promise.all([ctx.store.list(), capsOrDefault(ctx)]);
+    return entries.map((e) => summarise(e, caps));
+  }),
+  get: publicProcedure
+    .input(z.strictObject({ name: TopologyNameSchema }))
+    .query(({ ctx, input }) => mapErrors(() => ctx.store.get(input.name))),
+  save: publicProcedure
+    .input(
+      z.strictObject({
+        name: TopologyNameSchema,
+        topology: TopologySchema,
+        overwrite: z.boolean().default(false),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const saved = await mapErrors(() =>
+        ctx.store.save(input.name, input.topology, { overwrite: input.overwrite }),
+      );
+      const problems = validate(saved.topology, await capsOrDefault(ctx));
+      return { name: saved.name, modifiedAt: saved.modifiedAt, hasErrors: hasErrors(problems) };
+    }),
+  rename: publicProcedure.input(FromTo).mutation(async ({ ctx, input }) => {
+    await mapErrors(() => ctx.store.rename(input.from, input.to));
+    return { name: input.to };
+  }),
+  duplicate: publicProcedure.input(FromTo).mutation(async ({ ctx, input }) => {
+    await mapErrors(() => ctx.store.duplicate(input.from, input.to));
+    return { name: input.to };
+  }),
+  delete: publicProcedure
+    .input(z.strictObject({ name: TopologyNameSchema }))
+    .mutation(async ({ ctx, input }) => {
+      await mapErrors(() => ctx.store.delete(input.name));
+      return { name: input.name };
+    }),
+  samples: publicProcedure.query(({ ctx }) => ctx.samples()),
+});

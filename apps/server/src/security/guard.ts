@@ -1,0 +1,108 @@
+/**
+ * The gate in front of every route, the API and the static app alike: Host allow-list (DNS
+ * rebinding), no upgrades, exact Origin, the token (URL once, then cookie; or a Bearer header),
+ * and JSON-only mutations (an HTML form or a text/plain fetch cannot reach a procedure).
+ */
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
+import type { Request, RequestHandler, Response } from 'express';
+import type { HostPolicy } from './hosts.ts';
+import { refuse } from './refuse.ts';
+import type { TokenVerifier } from './verifier.ts';
+
+export interface GuardOptions {
+  /** Read per request: the port is only known once the server listens. */
+  policy: () => HostPolicy;
+  cookieName: () => string;
+  verifier: TokenVerifier;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+type Auth = 'bearer' | 'cookie' | null;
+
+function authOf(req: Request, opts: GuardOptions): Auth {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) {
+    return opts.verifier.matchesToken(header.slice('Bearer '.length).trim()) ? 'bearer' : null;
+  }
+  const cookie = req.headers.cookie
+    ? parseCookies(req.headers.cookie)[opts.cookieName()]
+    : undefined;
+  return cookie !== undefined && opts.verifier.matchesCookie(cookie) ? 'cookie' : null;
+}
+
+/** `?token=` on a GET: trade it for the cookie and redirect to the same URL without it. */
+function exchangeUrlToken(req: Request, res: Response, opts: GuardOptions, token: string): void {
+  if (!opts.verifier.matchesToken(token)) {
+    refuse(
+      res,
+      401,
+      'The token in the URL is not valid. Open the URL the server printed at start.',
+    );
+    return;
+  }
+  const url = new URL(req.originalUrl, 'http://localhost');
+  url.searchParams.delete('token');
+  res.setHeader(
+    'Set-Cookie',
+    serializeCookie(opts.cookieName(), opts.verifier.cookieValue, {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/',
+    }),
+  );
+  // Leading slashes collapsed: `//host/path` in a Location header would leave the site.
+  res.redirect(302, `${url.pathname.replace(/^\/+/, '/')}${url.search}`);
+}
+
+export function securityGuard(opts: GuardOptions): RequestHandler {
+  return (req, res, next) => {
+    const { allowedHosts, allowedOrigins } = opts.policy();
+    const host = req.headers.host?.toLowerCase();
+    if (host === undefined || !allowedHosts.has(host)) {
+      refuse(res, 403, 'Forbidden: unrecognised Host header (use http://127.0.0.1 or localhost).');
+      return;
+    }
+    if (req.headers.upgrade !== undefined) {
+      refuse(res, 403, 'Forbidden: this server accepts no protocol upgrade (no WebSocket).');
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin)) {
+      refuse(res, 403, 'Forbidden: cross-origin request.');
+      return;
+    }
+    const safe = SAFE_METHODS.has(req.method);
+    const urlToken = safe
+      ? new URL(req.originalUrl, 'http://localhost').searchParams.get('token')
+      : null;
+    if (urlToken !== null) {
+      exchangeUrlToken(req, res, opts, urlToken);
+      return;
+    }
+    const auth = authOf(req, opts);
+    if (auth === null) {
+      refuse(
+        res,
+        401,
+        'Unauthorised: open the URL mpqemu studio printed at start (it carries the token), or send Authorization: Bearer <token>.',
+      );
+      return;
+    }
+    if (safe) {
+      next();
+      return;
+    }
+    // Browsers send Origin on every POST; a cookie-carrying request without one is not our page.
+    if (origin === undefined && auth === 'cookie') {
+      refuse(res, 403, 'Forbidden: a state-changing request needs an Origin header.');
+      return;
+    }
+    const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') {
+      refuse(res, 415, 'Unsupported Media Type: state-changing requests must be application/json.');
+      return;
+    }
+    next();
+  };
+}

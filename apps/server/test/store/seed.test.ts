@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_EXAMPLES_DIR, loadSamples } from '../../src/store/samples.ts';
+import { openSeededStore, SEED_NAME } from '../../src/store/seed.ts';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mpqemu-seed-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('samples', () => {
+  it('offers every example with its paths made absolute', async () => {
+    expect(DEFAULT_EXAMPLES_DIR).toBe(`${join(repoRoot, 'examples')}/`);
+    const samples = await loadSamples();
+    expect(samples.map((s) => s.id)).toEqual(expect.arrayContaining(['rich', 'upstream-lsi']));
+    const rich = samples.find((s) => s.id === 'rich');
+    expect(rich?.title).not.toBe('');
+    const boot = rich?.topology.vm.boot;
+    expect(boot?.kind === 'kernel' && boot.kernel).toBe(join(repoRoot, '.cache/guest/vmlinuz'));
+    expect(rich?.topology.drives.map((d) => d.image.path)).toEqual([
+      join(repoRoot, '.cache/guest/disk0.img'),
+      join(repoRoot, '.cache/guest/disk1.qcow2'),
+    ]);
+  });
+
+  it('leaves out a broken example and reports it', async () => {
+    const reported: string[] = [];
+    expect(await loadSamples(join(dir, 'none'))).toEqual([]);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'bad.json'), '{"version": 2}');
+    expect(await loadSamples(dir, (file) => reported.push(file))).toEqual([]);
+    expect(reported).toEqual(['bad.json']);
+  });
+});
+
+describe('first start', () => {
+  it('seeds a new store with the rich sample, once', async () => {
+    const storeDir = join(dir, 'topologies');
+    const store = await openSeededStore(storeDir, () => loadSamples());
+    expect((await store.list()).map((e) => e.name)).toEqual([SEED_NAME]);
+    const seeded = await store.get(SEED_NAME);
+    const rich = (await loadSamples()).find((s) => s.id === 'rich');
+    expect(seeded.topology).toEqual(rich?.topology);
+    await store.delete(SEED_NAME);
+    const again = await openSeededStore(storeDir, () => loadSamples());
+    expect(await again.list()).toEqual([]);
+  });
+});
