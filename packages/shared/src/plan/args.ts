@@ -47,29 +47,60 @@ export function escapeClassic(text: string): string {
 }
 
 function classicScalar(v: OptionValue): string {
-  if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'on' : 'off';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return escapeClassic(v);
-  throw new Error('nested value has no classic form here');
+  // `backing=null` would name a node called "null" (measured on 7.2): classic syntax has no null.
+  throw new Error('this value has no classic form');
 }
 
-/** `lsi53c895a,id=lsi0` — lists of `{str}` (hostfwd) become repeated keys, as QEMU allows. */
+/** A `[{ str }]` list, which QEMU's classic syntax writes as the key repeated (`hostfwd=`). */
+function strList(v: OptionValue): string[] | null {
+  if (!Array.isArray(v)) return null;
+  const out: string[] = [];
+  for (const item of v) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return null;
+    const keys = Object.keys(item);
+    const str = item.str;
+    if (keys.length !== 1 || typeof str !== 'string') return null;
+    out.push(str);
+  }
+  return out;
+}
+
+function isClassicScalar(v: OptionValue): boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/**
+ * Whether `toClassic` can say these properties exactly: scalars and `[{ str }]` lists only.
+ * `null` and nested objects (a blockdev's `"backing": null`) have no classic spelling.
+ */
+export function hasClassicForm(arg: Extract<PlanArg, { kind: 'props' }>): boolean {
+  return Object.entries(arg.props).every(([key, v]) =>
+    key === arg.implied ? typeof v === 'string' : isClassicScalar(v) || strList(v) !== null,
+  );
+}
+
+/**
+ * `lsi53c895a,id=lsi0` — lists of `{str}` (hostfwd) become repeated keys, as QEMU allows.
+ * Throws for a value with no classic form (see `hasClassicForm`).
+ */
 export function toClassic(arg: Extract<PlanArg, { kind: 'props' }>): string {
   const parts: string[] = [];
+  let head: string | null = null;
   for (const [key, v] of Object.entries(arg.props)) {
-    if (key === arg.implied) {
-      parts.unshift(classicScalar(v));
-    } else if (Array.isArray(v)) {
-      for (const item of v) {
-        const str =
-          typeof item === 'object' && item !== null && !Array.isArray(item) ? item.str : item;
-        parts.push(`${key}=${classicScalar(str ?? null)}`);
-      }
+    const list = strList(v);
+    // A bare first value containing `=` would be read as a key, so such a value is spelled out.
+    if (key === arg.implied && typeof v === 'string' && v !== '' && !v.includes('=')) {
+      head = escapeClassic(v);
+    } else if (list !== null) {
+      for (const str of list) parts.push(`${key}=${escapeClassic(str)}`);
     } else {
       parts.push(`${key}=${classicScalar(v)}`);
     }
   }
+  if (head !== null) parts.unshift(head);
   return parts.join(',');
 }
 
@@ -84,13 +115,21 @@ export function toLaunchArgv(args: readonly PlanArg[]): string[] {
   return out;
 }
 
-/** The same options in classic syntax, for people (one string per argv element). */
+/** One option's value for people: classic syntax, or JSON where classic cannot say it exactly. */
+export function readableValue(arg: Extract<PlanArg, { kind: 'props' }>): string {
+  return arg.json && !hasClassicForm(arg) ? JSON.stringify(arg.props) : toClassic(arg);
+}
+
+/**
+ * The same options as QEMU would read them, in classic syntax where it can say them exactly, for
+ * people (one string per argv element).
+ */
 export function toReadableArgv(args: readonly PlanArg[]): string[] {
   const out: string[] = [];
   for (const arg of args) {
     out.push(arg.flag);
     if (arg.kind === 'value') out.push(arg.value);
-    else if (arg.kind === 'props') out.push(toClassic(arg));
+    else if (arg.kind === 'props') out.push(readableValue(arg));
   }
   return out;
 }

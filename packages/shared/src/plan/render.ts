@@ -1,5 +1,5 @@
 import type { PlanArg } from './args.ts';
-import { toReadableArgv } from './args.ts';
+import { readableValue } from './args.ts';
 import type { LaunchPlan, PlannedProcess } from './plan.ts';
 
 export interface ReadableCommand {
@@ -27,18 +27,23 @@ export function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'"'"'`)}'`;
 }
 
+/** The command word: a bare `A=b` there would be a variable assignment, not a program. */
+function quoteCommand(word: string): string {
+  const quoted = shellQuote(word);
+  return quoted === word && word.includes('=') ? `'${word}'` : quoted;
+}
+
+/**
+ * One line per option, its value beside it. Paired from the structured options, never guessed
+ * from the words: a value may itself look like a flag (`-append -v`).
+ */
 function optionLines(binary: string, args: readonly PlanArg[]): string {
-  const words = toReadableArgv(args);
-  const lines = [shellQuote(binary)];
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i] ?? '';
-    const next = words[i + 1];
-    // A flag and its value share a line; a bare flag stands alone.
-    if (next !== undefined && !next.startsWith('-') && args.some((a) => a.flag === word)) {
-      lines.push(`${shellQuote(word)} ${shellQuote(next)}`);
-      i++;
-    } else {
-      lines.push(shellQuote(word));
+  const lines = [quoteCommand(binary)];
+  for (const arg of args) {
+    if (arg.kind === 'flag') lines.push(shellQuote(arg.flag));
+    else {
+      const v = arg.kind === 'value' ? arg.value : readableValue(arg);
+      lines.push(`${shellQuote(arg.flag)} ${shellQuote(v)}`);
     }
   }
   return lines.join(' \\\n    ');

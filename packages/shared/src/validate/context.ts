@@ -1,6 +1,7 @@
 import type { Capabilities } from '../capabilities.ts';
 import type { Problem, Severity } from '../problems.ts';
 import type { Device, Drive, RemoteProcess, Topology } from '../schema.ts';
+import { escapeUnsafe } from './show.ts';
 
 /** Lookups built once per validation so that every rule stays linear in the document size. */
 export interface ValidationContext {
@@ -60,7 +61,8 @@ export function buildContext(
     processIndex,
     devicesByProcess,
     drivesByDevice,
+    // Every message passes through here: nothing in one can drive a terminal, whatever slipped in.
     report: (severity, code, message, path, nodeIds) =>
-      out.push({ severity, code, message, path, nodeIds }),
+      out.push({ severity, code, message: escapeUnsafe(message), path, nodeIds }),
   };
 }

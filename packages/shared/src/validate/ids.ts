@@ -1,15 +1,35 @@
 import { ID_RULE_TEXT, isValidId } from '../ids.ts';
 import type { ValidationContext } from './context.ts';
+import { show } from './show.ts';
+
+/**
+ * The main QEMU is the process named `main` in a plan and in run state, and its QMP socket is
+ * `main.qmp` in the run directory: a remote process of that name would take both.
+ */
+export const RESERVED_PROCESS_IDS: readonly string[] = ['main'];
 
 /** QEMU id syntax, and uniqueness across processes, devices and drives (they share argv space). */
 export function checkIds(ctx: ValidationContext): void {
   const seen = new Map<string, string>();
   const visit = (id: string, path: string) => {
     if (!isValidId(id)) {
-      const shown = id.length > 40 ? `${JSON.stringify(id.slice(0, 40))}…` : JSON.stringify(id);
-      ctx.report('error', 'id.invalid', `id ${shown} is not allowed: an id ${ID_RULE_TEXT}`, path, [
-        id,
-      ]);
+      ctx.report(
+        'error',
+        'id.invalid',
+        `id ${show(id)} is not allowed: an id ${ID_RULE_TEXT}`,
+        path,
+        [id],
+      );
+      return;
+    }
+    if (path.startsWith('processes[') && RESERVED_PROCESS_IDS.includes(id)) {
+      ctx.report(
+        'error',
+        'id.reserved',
+        `"${id}" names the main QEMU; give the remote process another id`,
+        path,
+        [id],
+      );
       return;
     }
     const first = seen.get(id);

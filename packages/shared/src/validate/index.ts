@@ -11,7 +11,8 @@ import { checkVm } from './vm.ts';
 
 export { TCG_PROXY_WARNING } from './placement.ts';
 export { RESERVED_SLOTS } from './pci.ts';
-export { pathProblem } from './paths.ts';
+export { pathProblem, unsafeTextProblem } from './paths.ts';
+export { show as showUserText } from './show.ts';
 
 /**
  * Every rule we know about QEMU 7.2's multi-process support, run over a structurally valid

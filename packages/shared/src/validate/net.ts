@@ -1,4 +1,5 @@
 import type { ValidationContext } from './context.ts';
+import { show } from './show.ts';
 
 const MAC_PATTERN = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 /** nvme allows 20 characters; we apply the same to virtio-blk for one simple rule. */
@@ -17,7 +18,7 @@ export function checkDeviceProps(ctx: ValidationContext): void {
       ctx.report(
         'error',
         'device.serial',
-        `serial of ${device.id} must be 1-20 letters, digits, "-" or "_"`,
+        `serial of ${show(device.id)} must be 1-20 letters, digits, "-" or "_"`,
         `devices[${i}].serial`,
         [device.id],
       );
@@ -29,7 +30,7 @@ export function checkDeviceProps(ctx: ValidationContext): void {
         ctx.report(
           'error',
           'net.mac',
-          `MAC address of ${device.id} must look like 52:54:00:12:34:56`,
+          `MAC address of ${show(device.id)} must look like 52:54:00:12:34:56`,
           `devices[${i}].mac`,
           [device.id],
         );
@@ -37,7 +38,7 @@ export function checkDeviceProps(ctx: ValidationContext): void {
         ctx.report(
           'error',
           'net.mac',
-          `MAC address of ${device.id} is a multicast address (first byte odd); use a unicast one such as 52:54:00:…`,
+          `MAC address of ${show(device.id)} is a multicast address (first byte odd); use a unicast one such as 52:54:00:…`,
           `devices[${i}].mac`,
           [device.id],
         );
@@ -47,7 +48,7 @@ export function checkDeviceProps(ctx: ValidationContext): void {
           ctx.report(
             'error',
             'net.mac-clash',
-            `${device.id} and ${other} have the same MAC address ${mac}`,
+            `${show(device.id)} and ${show(other)} have the same MAC address ${mac}`,
             `devices[${i}].mac`,
             [device.id, other],
           );
@@ -61,7 +62,7 @@ export function checkDeviceProps(ctx: ValidationContext): void {
         ctx.report(
           'error',
           'net.hostfwd-clash',
-          `host ${fwd.protocol} port ${fwd.hostPort} is forwarded by both ${other} and ${device.id}`,
+          `host ${fwd.protocol} port ${fwd.hostPort} is forwarded by both ${show(other)} and ${show(device.id)}`,
           `devices[${i}].backend.hostForwards[${j}].hostPort`,
           [device.id, other],
         );

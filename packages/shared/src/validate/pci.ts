@@ -1,5 +1,6 @@
 import { VM_NODE_ID } from '../problems.ts';
 import type { ValidationContext } from './context.ts';
+import { show } from './show.ts';
 
 /**
  * Slots the machine itself occupies on bus 0: the host bridge, PIIX3 on `pc`, ICH9's LPC/SATA/SMBus
@@ -13,6 +14,18 @@ export const RESERVED_SLOTS: Record<'pc' | 'q35', readonly number[]> = {
 /** Explicit PCI slots on the main QEMU's bus 0 (a proxied device's slot is its proxy's). */
 export function checkPciSlots(ctx: ValidationContext): void {
   const reserved = RESERVED_SLOTS[ctx.topology.vm.machine];
+  // Every device sits on bus 0 of the main QEMU, a proxied one through its proxy; there are no
+  // bridges, so 32 slots less the chipset's is all there is ("no slot/function available").
+  const free = 32 - reserved.length;
+  if (ctx.topology.devices.length > free) {
+    ctx.report(
+      'error',
+      'pci.slots-exhausted',
+      `${ctx.topology.devices.length} PCI devices, but the ${ctx.topology.vm.machine} machine has ${free} free slots on its bus; remove ${ctx.topology.devices.length - free}`,
+      'devices',
+      [VM_NODE_ID],
+    );
+  }
   const taken = new Map<number, string>();
   ctx.topology.devices.forEach((device, i) => {
     if (device.slot === undefined) return;
@@ -21,7 +34,7 @@ export function checkPciSlots(ctx: ValidationContext): void {
       ctx.report(
         'error',
         'pci.slot-reserved',
-        `slot ${hex(device.slot)} of ${device.id} is taken by the ${ctx.topology.vm.machine} chipset; use ${freeRange(reserved)} or leave it empty for automatic`,
+        `slot ${hex(device.slot)} of ${show(device.id)} is taken by the ${ctx.topology.vm.machine} chipset; use ${freeRange(reserved)} or leave it empty for automatic`,
         at,
         [device.id, VM_NODE_ID],
       );
@@ -32,7 +45,7 @@ export function checkPciSlots(ctx: ValidationContext): void {
       ctx.report(
         'error',
         'pci.slot-clash',
-        `${device.id} and ${other} both ask for PCI slot ${hex(device.slot)}`,
+        `${show(device.id)} and ${show(other)} both ask for PCI slot ${hex(device.slot)}`,
         at,
         [device.id, other],
       );

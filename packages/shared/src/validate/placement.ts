@@ -2,6 +2,7 @@ import { hasDeviceModel } from '../capabilities.ts';
 import { deviceModel } from '../catalogue.ts';
 import { VM_NODE_ID } from '../problems.ts';
 import type { ValidationContext } from './context.ts';
+import { show } from './show.ts';
 
 export const TCG_PROXY_WARNING =
   'enumeration only, no interrupts, I/O will hang: proxied devices get no interrupts under TCG (QEMU 7.2); choose the kvm accelerator for I/O';
@@ -9,7 +10,7 @@ export const TCG_PROXY_WARNING =
 /** Where devices live: known processes, available models, and the limits of the 7.2 proxy. */
 export function checkPlacement(ctx: ValidationContext): void {
   const { topology, caps } = ctx;
-  let proxied = 0;
+  const proxied: string[] = [];
   topology.devices.forEach((device, i) => {
     const info = deviceModel(device.model);
     if (!hasDeviceModel(caps, device.model)) {
@@ -27,13 +28,13 @@ export function checkPlacement(ctx: ValidationContext): void {
       ctx.report(
         'error',
         'placement.unknown-process',
-        `${device.id} is placed in remote process "${processId}", which does not exist`,
+        `${show(device.id)} is placed in remote process ${show(processId)}, which does not exist`,
         `devices[${i}].placement.process`,
         [device.id],
       );
       return;
     }
-    proxied++;
+    proxied.push(device.id);
     const proxy = info?.proxy;
     if (proxy?.status === 'unsupported') {
       ctx.report(
@@ -60,7 +61,7 @@ export function checkPlacement(ctx: ValidationContext): void {
       ctx.report(
         'warning',
         'remote.empty',
-        `remote process ${process.id} has no device; it will not be started`,
+        `remote process ${show(process.id)} has no device; it will not be started`,
         `processes[${i}]`,
         [process.id],
       );
@@ -69,14 +70,14 @@ export function checkPlacement(ctx: ValidationContext): void {
       ctx.report(
         'error',
         'remote.multiple-devices',
-        `remote process ${process.id} holds ${devices.length} PCI devices (${ids.join(', ')}); QEMU 7.2 allows one proxied device per remote process ("Reached maximum number of devices: 1") and the main QEMU then hangs. Move all but one to their own remote process.`,
+        `remote process ${show(process.id)} holds ${devices.length} PCI devices (${ids.map(show).join(', ')}); QEMU 7.2 allows one proxied device per remote process ("Reached maximum number of devices: 1") and the main QEMU then hangs. Move all but one to their own remote process.`,
         `processes[${i}]`,
         [process.id, ...ids],
       );
     }
   });
 
-  if (proxied === 0) return;
+  if (proxied.length === 0) return;
   if (!caps.remote) {
     ctx.report(
       'error',
@@ -96,10 +97,9 @@ export function checkPlacement(ctx: ValidationContext): void {
     );
   }
   if (topology.vm.accel === 'tcg') {
-    const ids = topology.devices.filter((d) => d.placement.kind === 'remote').map((d) => d.id);
     ctx.report('warning', 'proxy.tcg-no-interrupts', TCG_PROXY_WARNING, 'vm.accel', [
       VM_NODE_ID,
-      ...ids,
+      ...proxied,
     ]);
   }
 }

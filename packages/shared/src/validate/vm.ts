@@ -1,13 +1,14 @@
 import { VM_NODE_ID } from '../problems.ts';
 import type { ValidationContext } from './context.ts';
-import { pathProblem } from './paths.ts';
+import { pathProblem, unsafeTextProblem } from './paths.ts';
+import { show } from './show.ts';
 
 export const MIN_MEMORY_MIB = 16;
 export const MAX_MEMORY_MIB = 1024 * 1024;
 export const MAX_CPUS = 255;
 /** Characters QEMU's `-name guest=` takes without surprises; shown in process lists and QMP. */
 export const VM_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
-const MAX_APPEND = 4096;
+export const MAX_APPEND = 4096;
 
 /** The main QEMU: name, size, accelerator and boot source. */
 export function checkVm(ctx: ValidationContext): void {
@@ -104,12 +105,15 @@ function checkBoot(ctx: ValidationContext): void {
         const p = pathProblem(boot.initrd);
         if (p) ctx.report('error', 'boot.initrd-path', `initrd path ${p}`, 'vm.boot.initrd', node);
       }
-      // eslint-disable-next-line no-control-regex
-      if (boot.append.length > MAX_APPEND || /[\u0000\n\r]/.test(boot.append)) {
+      const appendProblem =
+        boot.append.length > MAX_APPEND
+          ? `is longer than ${MAX_APPEND} characters`
+          : unsafeTextProblem(boot.append);
+      if (appendProblem) {
         ctx.report(
           'error',
           'boot.append',
-          `kernel command line must be one line of at most ${MAX_APPEND} characters`,
+          `kernel command line ${appendProblem}; it must be one line of at most ${MAX_APPEND} characters`,
           'vm.boot.append',
           node,
         );
@@ -122,7 +126,7 @@ function checkBoot(ctx: ValidationContext): void {
         ctx.report(
           'error',
           'boot.unknown-drive',
-          `boot drive "${boot.drive}" does not exist; pick one of the drives`,
+          `boot drive ${show(boot.drive)} does not exist; pick one of the drives`,
           'vm.boot.drive',
           node,
         );
@@ -132,7 +136,7 @@ function checkBoot(ctx: ValidationContext): void {
         ctx.report(
           'error',
           'boot.contradictory',
-          `boot drive ${boot.drive} is not attached to any controller`,
+          `boot drive ${show(boot.drive)} is not attached to any controller`,
           'vm.boot.drive',
           [...node, boot.drive],
         );
@@ -143,7 +147,7 @@ function checkBoot(ctx: ValidationContext): void {
         ctx.report(
           'warning',
           'boot.proxied-disk',
-          `boot drive ${boot.drive} is behind a proxied device; firmware boot through a remote process is untested`,
+          `boot drive ${show(boot.drive)} is behind a proxied device; firmware boot through a remote process is untested`,
           'vm.boot.drive',
           [...node, boot.drive],
         );

@@ -1,0 +1,239 @@
+/**
+ * The planner proper, for a document the validator has passed. Kept out of the package's public
+ * exports: everyone else plans through `planLaunch`, which refuses a document with errors.
+ */
+import type { Capabilities } from '../capabilities.ts';
+import type { Problem } from '../problems.ts';
+import type { Device, Drive, Topology } from '../schema.ts';
+import { RESERVED_SLOTS } from '../validate/pci.ts';
+import { classic, flag, json, toLaunchArgv, value, type PlanArg } from './args.ts';
+import { deviceArgs, pciAddr } from './devices.ts';
+import {
+  FIRST_CHANNEL_FD,
+  SANDBOX,
+  type Channel,
+  type LaunchPlan,
+  type PlannedProcess,
+} from './plan.ts';
+
+/** Builds the plan without validating; `problems` are the validator's warnings, carried along. */
+export function buildPlan(
+  topology: Topology,
+  caps: Capabilities,
+  runDir: string,
+  problems: Problem[],
+): LaunchPlan {
+  const drivesOf = groupDrives(topology.drives);
+  const bootDrive = topology.vm.boot.kind === 'disk' ? topology.vm.boot.drive : undefined;
+  const remoteDevices = new Map<string, Device>();
+  const local: Device[] = [];
+  for (const device of topology.devices) {
+    if (device.placement.kind === 'main') local.push(device);
+    // The validator allows one device per remote process; the first one is the one we run.
+    else if (!remoteDevices.has(device.placement.process))
+      remoteDevices.set(device.placement.process, device);
+  }
+
+  const channels: Channel[] = [];
+  const processes: PlannedProcess[] = [];
+  for (const rp of topology.processes) {
+    const device = remoteDevices.get(rp.id);
+    // Validation already warned about empty remote processes; there is nothing to start.
+    if (!device) continue;
+    const channel: Channel = {
+      device: device.id,
+      remote: rp.id,
+      remoteFd: FIRST_CHANNEL_FD,
+      mainFd: FIRST_CHANNEL_FD + channels.length,
+    };
+    channels.push(channel);
+    processes.push(
+      remoteProcess(topology, caps, runDir, rp.id, device, drivesOf, channel, bootDrive),
+    );
+  }
+  const proxied = channels.map((c) => c.device);
+  const pciSlots = assignSlots(topology, [...local.map((d) => d.id), ...proxied]);
+  processes.push(
+    mainProcess(topology, caps, runDir, local, drivesOf, channels, pciSlots, bootDrive),
+  );
+  return { runDir, processes, channels, pciSlots, problems };
+}
+
+/**
+ * Explicit slots stay; the others get the lowest slot that neither the chipset nor an explicit
+ * request holds, in argv order (the order QEMU itself would have used).
+ */
+function assignSlots(topology: Topology, onBus: readonly string[]): Record<string, number> {
+  const taken = new Set<number>(RESERVED_SLOTS[topology.vm.machine]);
+  const wanted = new Map<string, number>();
+  for (const device of topology.devices) {
+    if (device.slot === undefined) continue;
+    taken.add(device.slot);
+    wanted.set(device.id, device.slot);
+  }
+  const slots: Record<string, number> = {};
+  let next = 0;
+  for (const id of onBus) {
+    const slot = wanted.get(id);
+    if (slot !== undefined) {
+      slots[id] = slot;
+      continue;
+    }
+    while (next < 32 && taken.has(next)) next++;
+    // Only reachable for a document the validator refused (more devices than free slots).
+    if (next >= 32) continue;
+    slots[id] = next;
+    taken.add(next);
+  }
+  return slots;
+}
+
+function groupDrives(drives: readonly Drive[]): Map<string, Drive[]> {
+  const map = new Map<string, Drive[]>();
+  for (const drive of drives) {
+    if (drive.attachedTo === null) continue;
+    const list = map.get(drive.attachedTo) ?? [];
+    list.push(drive);
+    map.set(drive.attachedTo, list);
+  }
+  return map;
+}
+
+function qmpArgs(socket: string): PlanArg[] {
+  return [
+    classic(
+      '-chardev',
+      { backend: 'socket', id: 'qmp', path: socket, server: true, wait: false },
+      'backend',
+    ),
+    classic('-mon', { chardev: 'qmp', mode: 'control' }),
+  ];
+}
+
+function commonArgs(caps: Capabilities, name: string): PlanArg[] {
+  const args: PlanArg[] = [
+    classic('-name', { guest: name }),
+    flag('-nodefaults'),
+    flag('-no-user-config'),
+  ];
+  args.push(value('-display', 'none'));
+  if (caps.sandbox) args.push(classic('-sandbox', { ...SANDBOX }, 'sandbox'));
+  return args;
+}
+
+function remoteProcess(
+  topology: Topology,
+  caps: Capabilities,
+  runDir: string,
+  id: string,
+  device: Device,
+  drivesOf: Map<string, Drive[]>,
+  channel: Channel,
+  bootDrive: string | undefined,
+): PlannedProcess {
+  const qmpSocket = `${runDir}/${id}.qmp`;
+  const args: PlanArg[] = [
+    classic('-machine', { type: 'x-remote' }, 'type'),
+    ...commonArgs(caps, `${topology.vm.name}-${id}`),
+    value('-monitor', 'none'),
+    value('-serial', 'none'),
+    ...qmpArgs(qmpSocket),
+    // No addr: the device sits on the remote's own bus; the guest sees the proxy's slot.
+    ...deviceArgs(device, drivesOf.get(device.id) ?? [], { bootDrive }),
+    json('-object', 'qom-type', {
+      'qom-type': 'x-remote-object',
+      id: `robj-${device.id}`,
+      devid: device.id,
+      [caps.proxyChannel]: String(channel.remoteFd),
+    }),
+  ];
+  return {
+    name: id,
+    role: 'remote',
+    argv: [caps.binary, ...toLaunchArgv(args)],
+    args,
+    fds: { [String(channel.remoteFd)]: device.id },
+    qmpSocket,
+    serialSocket: null,
+    devices: [device.id],
+  };
+}
+
+function mainProcess(
+  topology: Topology,
+  caps: Capabilities,
+  runDir: string,
+  local: readonly Device[],
+  drivesOf: Map<string, Drive[]>,
+  channels: readonly Channel[],
+  pciSlots: Record<string, number>,
+  bootDrive: string | undefined,
+): PlannedProcess {
+  const { vm } = topology;
+  const shared = channels.length > 0;
+  const qmpSocket = `${runDir}/main.qmp`;
+  const serialSocket = vm.serial ? `${runDir}/serial.sock` : null;
+  // Remote processes map guest RAM themselves, so it must live in a shareable memfd.
+  const machine: Record<string, string> = shared
+    ? { type: vm.machine, 'memory-backend': 'mem' }
+    : { type: vm.machine };
+  const args: PlanArg[] = [
+    classic('-machine', machine, 'type'),
+    value('-accel', vm.accel),
+    value('-smp', String(vm.cpus)),
+    value('-m', `${vm.memoryMiB}M`),
+    ...commonArgs(caps, vm.name),
+  ];
+  if (shared) {
+    args.push(
+      json('-object', 'qom-type', {
+        'qom-type': 'memory-backend-memfd',
+        id: 'mem',
+        size: vm.memoryMiB * 1024 * 1024,
+      }),
+    );
+  }
+  args.push(...qmpArgs(qmpSocket));
+  if (serialSocket !== null) {
+    args.push(
+      classic(
+        '-chardev',
+        { backend: 'socket', id: 'serial0', path: serialSocket, server: true, wait: false },
+        'backend',
+      ),
+      value('-serial', 'chardev:serial0'),
+    );
+  }
+  if (vm.boot.kind === 'kernel') {
+    args.push(value('-kernel', vm.boot.kernel));
+    if (vm.boot.initrd !== '') args.push(value('-initrd', vm.boot.initrd));
+    if (vm.boot.append !== '') args.push(value('-append', vm.boot.append));
+  }
+  for (const device of local) {
+    const slot = pciSlots[device.id];
+    args.push(...deviceArgs(device, drivesOf.get(device.id) ?? [], { slot, bootDrive }));
+  }
+  const fds: Record<string, string> = {};
+  for (const channel of channels) {
+    const slot = pciSlots[channel.device];
+    args.push(
+      json('-device', 'driver', {
+        driver: 'x-pci-proxy-dev',
+        id: channel.device,
+        [caps.proxyChannel]: String(channel.mainFd),
+        ...(slot === undefined ? {} : { addr: pciAddr(slot) }),
+      }),
+    );
+    fds[String(channel.mainFd)] = channel.device;
+  }
+  return {
+    name: 'main',
+    role: 'main',
+    argv: [caps.binary, ...toLaunchArgv(args)],
+    args,
+    fds,
+    qmpSocket,
+    serialSocket,
+    devices: local.map((d) => d.id),
+  };
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BLOCK_MODELS,
+  DEVICE_MODELS,
+  DRIVE_MODELS,
+  NET_MODELS,
+  OTHER_MODELS,
+  STORAGE_MODELS,
+  deviceModel,
+  driveModel,
+  isValidId,
+  nextFreeId,
+} from '../src/index.ts';
+
+describe('device catalogue', () => {
+  it('lists exactly the models the schema accepts, in the same families', () => {
+    const byFamily = (f: string) =>
+      DEVICE_MODELS.filter((m) => m.family === f)
+        .map((m) => m.model)
+        .sort();
+    expect(byFamily('storage')).toEqual([...STORAGE_MODELS].sort());
+    expect(byFamily('block')).toEqual([...BLOCK_MODELS].sort());
+    expect(byFamily('net')).toEqual([...NET_MODELS].sort());
+    expect(byFamily('other')).toEqual([...OTHER_MODELS].sort());
+  });
+
+  it('holds only PCI devices, since only those can be proxied', () => {
+    for (const m of DEVICE_MODELS) expect(m.pciId, m.model).toMatch(/^[0-9a-f]{4}:[0-9a-f]{4}$/);
+  });
+
+  it('records the proxy facts measured on QEMU 7.2', () => {
+    const status = Object.fromEntries(DEVICE_MODELS.map((m) => [m.model, m.proxy.status]));
+    expect(status).toEqual({
+      lsi53c895a: 'verified',
+      e1000e: 'verified',
+      'virtio-blk-pci': 'verified',
+      nvme: 'unsupported',
+      megasas: 'untested',
+      'virtio-scsi-pci': 'untested',
+      'virtio-net-pci': 'untested',
+      'pci-testdev': 'untested',
+    });
+    const nvme = deviceModel('nvme')?.proxy;
+    expect(nvme?.status === 'unsupported' && nvme.reason).toContain('MSI-X');
+  });
+
+  it('accepts on each bus only drives made for that bus', () => {
+    for (const m of DEVICE_MODELS) {
+      for (const d of m.accepts?.drives ?? []) expect(driveModel(d)?.bus).toBe(m.accepts?.bus);
+    }
+    expect(DRIVE_MODELS.filter((d) => d.forcedReadOnly).map((d) => d.model)).toEqual(['scsi-cd']);
+    expect(deviceModel('lsi53c895a')?.accepts).toMatchObject({ maxScsiId: 6, maxLun: 0 });
+  });
+});
+
+describe('ids', () => {
+  it('follows QEMU id syntax, stricter: no dots, at most 24 characters', () => {
+    expect(isValidId('a')).toBe(true);
+    expect(isValidId('A-b_9')).toBe(true);
+    expect(isValidId('a'.repeat(24))).toBe(true);
+    expect(isValidId('a'.repeat(25))).toBe(false);
+    for (const bad of ['', '0a', '-a', '_a', 'a.0', 'a b', 'a,b', 'a=b', 'é']) {
+      expect(isValidId(bad), bad).toBe(false);
+    }
+  });
+
+  it('finds the next free id of a prefix', () => {
+    expect(nextFreeId('lsi', [])).toBe('lsi0');
+    expect(nextFreeId('lsi', ['lsi0', 'lsi1', 'lsi3'])).toBe('lsi2');
+  });
+});
