@@ -1,0 +1,75 @@
+import { deviceModel, type Drive, type Topology } from '@mpqemu/shared';
+import { DEVICE_H, DRIVE_GAP_X, DRIVE_GAP_Y, DRIVE_H, DRIVE_W } from '../sizes.ts';
+import { freeSpot } from './free-spot.ts';
+import { absolutePosition, parentOf, relativePosition, toFrame } from './frames.ts';
+
+/**
+ * The lowest SCSI target id on `deviceId` that no other drive uses and the controller does not
+ * reserve (the LSI's initiator is target 7), or undefined when the bus is full or not SCSI.
+ */
+export function nextFreeScsiId(t: Topology, deviceId: string, except?: string): number | undefined {
+  const device = t.devices.find((d) => d.id === deviceId);
+  const accepts = device ? deviceModel(device.model)?.accepts : undefined;
+  if (accepts?.bus !== 'scsi') return undefined;
+  const used = new Set(
+    t.drives
+      .filter((d) => d.attachedTo === deviceId && d.id !== except && (d.lun ?? 0) === 0)
+      .map((d) => d.scsiId),
+  );
+  for (let id = 0; id <= (accepts.maxScsiId ?? 0); id++) {
+    if (!used.has(id) && !accepts.reservedScsiIds?.includes(id)) return id;
+  }
+  return undefined;
+}
+
+/** Whether `deviceId` takes a drive of `driveModelName` and has room for another one. */
+export function canAttach(t: Topology, driveModelName: string, deviceId: string, driveId?: string) {
+  const device = t.devices.find((d) => d.id === deviceId);
+  const accepts = device ? deviceModel(device.model)?.accepts : undefined;
+  if (!accepts || !(accepts.drives as readonly string[]).includes(driveModelName)) return false;
+  if (accepts.bus === 'drive-slot') {
+    const taken = t.drives.filter((d) => d.attachedTo === deviceId && d.id !== driveId).length;
+    return taken < (accepts.maxChildren ?? 1);
+  }
+  return nextFreeScsiId(t, deviceId, driveId) !== undefined;
+}
+
+/** Where the n-th drive of a controller goes: in a row under it, in the controller's frame. */
+export function drivePositionUnder(t: Topology, deviceId: string, index: number) {
+  const dev = relativePosition(t, deviceId);
+  return { x: dev.x + index * (DRIVE_W + DRIVE_GAP_X), y: dev.y + DEVICE_H + DRIVE_GAP_Y };
+}
+
+/**
+ * Attaches a drive to a device (null detaches it). A SCSI drive gets the next free SCSI id and
+ * LUN 0; a drive-slot drive loses any SCSI address. The drive moves into the controller's
+ * container, under the controller; a detached drive keeps its place on the canvas.
+ */
+export function attachDrive(t: Topology, driveId: string, deviceId: string | null): Topology {
+  const drive = t.drives.find((d) => d.id === driveId);
+  if (!drive || drive.attachedTo === deviceId) return t;
+  const abs = absolutePosition(t, driveId);
+  let next: Drive = { ...drive, attachedTo: deviceId };
+  delete next.scsiId;
+  delete next.lun;
+  if (deviceId !== null) {
+    const scsiId = nextFreeScsiId(t, deviceId, driveId);
+    if (scsiId !== undefined) next = { ...next, scsiId, lun: 0 };
+  }
+  const drives = t.drives.map((d) => (d.id === driveId ? next : d));
+  const updated: Topology = { ...t, drives };
+  const siblings = drives.filter((d) => d.attachedTo === deviceId && d.id !== driveId).length;
+  const container = parentOf(updated, driveId);
+  const position =
+    deviceId === null || container === null
+      ? toFrame(updated, abs, container)
+      : freeSpot(
+          updated,
+          container,
+          drivePositionUnder(updated, deviceId, siblings),
+          DRIVE_W,
+          DRIVE_H,
+          new Set([driveId]),
+        );
+  return { ...updated, layout: { ...updated.layout, [driveId]: position } };
+}

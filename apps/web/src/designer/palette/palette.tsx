@@ -1,0 +1,138 @@
+import {
+  DEVICE_MODELS,
+  DRIVE_MODELS,
+  hasDeviceModel,
+  type DeviceFamily,
+  type DeviceModelInfo,
+} from '@mpqemu/shared';
+import type { DragEvent } from 'react';
+import { FAMILY_NAME, FAMILY_TAG } from '../canvas/family.ts';
+import { ProxyChip } from '../canvas/proxy-chip.tsx';
+import { useDesigner, useDesignerStore } from '../store/context.tsx';
+import { addPaletteItem, PALETTE_MIME, type PaletteItem } from '../store/gestures.ts';
+
+const FAMILIES: DeviceFamily[] = ['storage', 'block', 'net', 'other'];
+
+function startDrag(e: DragEvent, item: PaletteItem) {
+  e.dataTransfer.setData(PALETTE_MIME, JSON.stringify(item));
+  // The kind rides in a type name too: drag-over handlers may read types but not data.
+  e.dataTransfer.setData(`${PALETTE_MIME}-${item.kind}`, '');
+  e.dataTransfer.effectAllowed = 'copy';
+}
+
+function PaletteEntry(props: {
+  item: PaletteItem;
+  testId: string;
+  tag: string;
+  tagClass: string;
+  label: string;
+  sub: string;
+  title: string;
+  chip?: React.ReactNode;
+}) {
+  const store = useDesignerStore();
+  return (
+    <li
+      className="palette__item"
+      draggable
+      tabIndex={0}
+      role="button"
+      data-testid={props.testId}
+      title={props.title}
+      onDragStart={(e) => startDrag(e, props.item)}
+      onDoubleClick={() => addPaletteItem(store, props.item)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          addPaletteItem(store, props.item);
+        }
+      }}
+    >
+      <span className={`node__tag ${props.tagClass}`}>{props.tag}</span>
+      <span className="palette__text">
+        <span className="palette__label">{props.label}</span>
+        <span className="palette__sub mono">{props.sub}</span>
+      </span>
+      {props.chip}
+    </li>
+  );
+}
+
+function deviceTitle(m: DeviceModelInfo): string {
+  const proxy =
+    m.proxy.status === 'unsupported'
+      ? `Cannot be proxied: ${m.proxy.reason}`
+      : `Proxy ${m.proxy.status}: ${m.proxy.note}`;
+  return `${m.description}${m.pciId ? ` (PCI ${m.pciId})` : ''}\n${proxy}\nDrag into a remote process or the VM; double-click or Enter to add.`;
+}
+
+/** Device models by family, drives and a new remote process, to drag onto the canvas. */
+export function Palette() {
+  const caps = useDesigner((s) => s.caps);
+  const available = DEVICE_MODELS.filter((m) => hasDeviceModel(caps, m.model));
+  const hidden = DEVICE_MODELS.length - available.length;
+  return (
+    <aside className="palette" data-testid="palette" aria-label="Device palette">
+      <div className="panel__title">Palette</div>
+      <div className="palette__scroll">
+        <ul className="palette__list">
+          <PaletteEntry
+            item={{ kind: 'process' }}
+            testId="palette-process"
+            tag="RP"
+            tagClass="tag--process"
+            label="New remote process"
+            sub="qemu -machine x-remote"
+            title="A separate QEMU process that emulates one PCI device for the VM"
+          />
+        </ul>
+        {FAMILIES.map((family) => {
+          const models = available.filter((m) => m.family === family);
+          if (models.length === 0) return null;
+          return (
+            <section key={family} className={`palette__group fam-${family}`}>
+              <h3 className="palette__heading">{FAMILY_NAME[family]}</h3>
+              <ul className="palette__list">
+                {models.map((m) => (
+                  <PaletteEntry
+                    key={m.model}
+                    item={{ kind: 'device', model: m.model }}
+                    testId={`palette-${m.model}`}
+                    tag={FAMILY_TAG[family]}
+                    tagClass=""
+                    label={m.label}
+                    sub={m.model}
+                    title={deviceTitle(m)}
+                    chip={<ProxyChip model={m.model} compact />}
+                  />
+                ))}
+              </ul>
+            </section>
+          );
+        })}
+        <section className="palette__group fam-drive">
+          <h3 className="palette__heading">Drives</h3>
+          <ul className="palette__list">
+            {DRIVE_MODELS.map((m) => (
+              <PaletteEntry
+                key={m.model}
+                item={{ kind: 'drive', model: m.model }}
+                testId={`palette-${m.model}`}
+                tag={m.model === 'scsi-cd' ? 'CD' : 'DISK'}
+                tagClass=""
+                label={m.label}
+                sub={m.model}
+                title={`${m.description}\nDrop onto a controller to attach it.`}
+              />
+            ))}
+          </ul>
+        </section>
+        {hidden > 0 && (
+          <p className="palette__note" data-testid="palette-hidden">
+            {hidden} model{hidden > 1 ? 's' : ''} hidden: not built into {caps.binary}
+          </p>
+        )}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,182 @@
+/**
+ * The designer's one store. The document (`topology`) is the only part undo tracks: selection,
+ * the canvas nodes, the drop highlight and notices are view state. A drag updates the view nodes
+ * on every pointer move and commits to the document once, at drag end.
+ */
+import {
+  DEFAULT_CAPABILITIES,
+  validate,
+  type Capabilities,
+  type Problem,
+  type Topology,
+} from '@mpqemu/shared';
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
+import { temporal } from 'zundo';
+import { createStore } from 'zustand/vanilla';
+import { buildView } from '../canvas/build-view.ts';
+import type { DesignerEdge, DesignerNode } from '../canvas/types.ts';
+import { emptyTopology } from '../doc/defaults.ts';
+import { autoLayout, layoutIncomplete } from '../layout/auto-layout.ts';
+
+export interface Notice {
+  id: number;
+  text: string;
+  tone: 'info' | 'error';
+}
+
+export interface DesignerState {
+  topology: Topology;
+  /** Name in the server's store; null for a document never saved there. */
+  name: string | null;
+  /** The document as last opened or saved, to tell whether there are unsaved changes. */
+  savedJson: string;
+  caps: Capabilities;
+  problems: Problem[];
+  nodes: DesignerNode[];
+  edges: DesignerEdge[];
+  /** Container or device highlighted as the target of a drag or palette drop. */
+  dropTarget: string | null;
+  notice: Notice | null;
+  /** Counts documents opened; the canvas re-mounts (and fits the view) for each. */
+  loadCount: number;
+
+  /** Replaces the document (open, import, sample); clears undo history. */
+  load: (topology: Topology, name: string | null, options?: { saved?: boolean }) => void;
+  markSaved: (name: string, topology?: Topology) => void;
+  setCaps: (caps: Capabilities) => void;
+  /**
+   * Commits a document change as one undo step. Consecutive edits with the same `coalesce` key
+   * (typing in one field) merge into one step.
+   */
+  edit: (change: (t: Topology) => Topology, coalesce?: string) => void;
+  undo: () => void;
+  redo: () => void;
+  onNodesChange: (changes: NodeChange<DesignerNode>[]) => void;
+  onEdgesChange: (changes: EdgeChange<DesignerEdge>[]) => void;
+  setNodes: (nodes: DesignerNode[]) => void;
+  select: (ids: readonly string[]) => void;
+  setDropTarget: (id: string | null) => void;
+  notify: (text: string, tone?: Notice['tone']) => void;
+  /** Rebuilds the canvas from the document, dropping uncommitted drag positions. */
+  refreshView: () => void;
+}
+
+export interface DesignerInit {
+  topology?: Topology;
+  name?: string | null;
+  caps?: Capabilities;
+}
+
+const stableJson = (t: Topology) => JSON.stringify(t);
+let noticeIds = 0;
+
+/** Creates a designer store; the app makes one and provides it through context. */
+export function createDesignerStore(init: DesignerInit = {}) {
+  let lastKey: string | null = null;
+  const initial = prepare(init.topology ?? emptyTopology());
+  const caps = init.caps ?? DEFAULT_CAPABILITIES;
+  const problems = validate(initial, caps);
+
+  const store = createStore<DesignerState>()(
+    temporal(
+      (set, get) => {
+        const view = (topology: Topology, c: Capabilities = get().caps) => {
+          const probs = validate(topology, c);
+          return { problems: probs, ...buildView(topology, probs, get().nodes, get().edges) };
+        };
+        return {
+          topology: initial,
+          name: init.name ?? null,
+          savedJson: stableJson(initial),
+          caps,
+          problems,
+          ...buildView(initial, problems),
+          dropTarget: null,
+          notice: null,
+          loadCount: 0,
+
+          load: (topology, name, options = {}) => {
+            const doc = prepare(topology);
+            store.temporal.getState().pause();
+            set({
+              topology: doc,
+              name,
+              savedJson: options.saved === false ? '' : stableJson(doc),
+              nodes: [],
+              edges: [],
+              loadCount: get().loadCount + 1,
+            });
+            set(view(doc));
+            store.temporal.getState().resume();
+            store.temporal.getState().clear();
+            lastKey = null;
+          },
+          markSaved: (name, topology) =>
+            set({ name, savedJson: stableJson(topology ?? get().topology) }),
+          setCaps: (c) => set({ caps: c, ...view(get().topology, c) }),
+          edit: (change, coalesce) => {
+            const current = get().topology;
+            const next = change(current);
+            if (next === current) return;
+            const merge = coalesce !== undefined && coalesce === lastKey;
+            if (merge) store.temporal.getState().pause();
+            set({ topology: next, ...view(next) });
+            if (merge) store.temporal.getState().resume();
+            lastKey = coalesce ?? null;
+          },
+          undo: () => {
+            store.temporal.getState().undo();
+            lastKey = null;
+            set(view(get().topology));
+          },
+          redo: () => {
+            store.temporal.getState().redo();
+            lastKey = null;
+            set(view(get().topology));
+          },
+          onNodesChange: (changes) => set({ nodes: applyNodeChanges(changes, get().nodes) }),
+          onEdgesChange: (changes) => set({ edges: applyEdgeChanges(changes, get().edges) }),
+          setNodes: (nodes) => set({ nodes }),
+          select: (ids) => {
+            const wanted = new Set(ids);
+            set({
+              nodes: get().nodes.map((n) =>
+                n.selected === wanted.has(n.id) ? n : { ...n, selected: wanted.has(n.id) },
+              ),
+              edges: get().edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
+            });
+          },
+          setDropTarget: (id) => {
+            if (get().dropTarget !== id) set({ dropTarget: id });
+          },
+          notify: (text, tone = 'info') => set({ notice: { id: ++noticeIds, text, tone } }),
+          refreshView: () => set(view(get().topology)),
+        };
+      },
+      {
+        partialize: (s) => ({ topology: s.topology }),
+        // Only document changes make history; view updates (drag frames, selection) do not.
+        equality: (a, b) => a.topology === b.topology,
+        limit: 200,
+      },
+    ),
+  );
+  return store;
+}
+
+export type DesignerStore = ReturnType<typeof createDesignerStore>;
+
+/** A document with every node positioned: documents from files often carry no layout. */
+function prepare(t: Topology): Topology {
+  return layoutIncomplete(t) ? { ...t, layout: { ...t.layout, ...autoLayout(t) } } : t;
+}
+
+/** Whether the document differs from its last opened or saved state. */
+export function isDirty(s: Pick<DesignerState, 'topology' | 'savedJson'>): boolean {
+  return stableJson(s.topology) !== s.savedJson;
+}

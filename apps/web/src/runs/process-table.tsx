@@ -1,0 +1,73 @@
+import type { ProcessInfo } from '@mpqemu/shared';
+import { Sparkline } from './sparkline.tsx';
+import { exitText, formatBytes, processTone } from './status.ts';
+import type { ProcessSeries } from './use-run-stats.ts';
+
+export interface ProcessTableProps {
+  processes: readonly ProcessInfo[];
+  stats: Record<string, ProcessSeries>;
+  selected: string | null;
+  onSelect: (name: string) => void;
+}
+
+/** One row per QEMU process of the run; a click opens its log. */
+export function ProcessTable({ processes, stats, selected, onSelect }: ProcessTableProps) {
+  return (
+    <table className="run-processes" data-testid="run-processes">
+      <thead>
+        <tr>
+          <th scope="col">Process</th>
+          <th scope="col">State</th>
+          <th scope="col">PID</th>
+          <th scope="col">Exit</th>
+          <th scope="col">CPU</th>
+          <th scope="col">Memory</th>
+        </tr>
+      </thead>
+      <tbody>
+        {processes.map((p) => {
+          const series = stats[p.name];
+          // A dead process keeps its history but has no current figures.
+          const alive = p.status === 'running' || p.status === 'starting';
+          const cpu = alive ? series?.cpu.at(-1) : undefined;
+          const rss = alive ? series?.rss.at(-1) : undefined;
+          return (
+            <tr
+              key={p.name}
+              className={p.name === selected ? 'is-selected' : undefined}
+              data-testid="run-process"
+              data-process={p.name}
+              data-status={p.status}
+              onClick={() => onSelect(p.name)}
+            >
+              <th scope="row">
+                {/* The row handles the click; the button makes it reachable by keyboard. */}
+                <button type="button" className="run-link" aria-expanded={p.name === selected}>
+                  {p.name}
+                </button>
+                <span className="run-process__devices">
+                  {p.role === 'main' ? 'main QEMU' : 'remote'}
+                  {p.devices.length > 0 && ` · ${p.devices.join(', ')}`}
+                </span>
+                {p.error !== null && <span className="run-process__error">{p.error}</span>}
+              </th>
+              <td>
+                <span className={`run-chip run-tone--${processTone(p.status)}`}>{p.status}</span>
+              </td>
+              <td data-testid="run-process-pid">{p.pid ?? '–'}</td>
+              <td data-testid="run-process-exit">{exitText(p)}</td>
+              <td>
+                <Sparkline values={series?.cpu ?? []} max={100} label={`CPU of ${p.name}`} />
+                <span className="run-metric">{cpu === undefined ? '' : `${cpu.toFixed(0)}%`}</span>
+              </td>
+              <td>
+                <Sparkline values={series?.rss ?? []} label={`Memory of ${p.name}`} />
+                <span className="run-metric">{rss === undefined ? '' : formatBytes(rss)}</span>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

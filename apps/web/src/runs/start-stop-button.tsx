@@ -1,0 +1,64 @@
+import type { Problem, Topology } from '@mpqemu/shared';
+import { useRuns } from './runs-provider.tsx';
+import { isActive } from './runs-store.ts';
+import { useStartRun } from './use-start-run.ts';
+import { useStopRun } from './use-stop-run.ts';
+import { WarningsDialog } from './warnings-dialog.tsx';
+import './start-stop-button.css';
+
+export interface StartStopButtonProps {
+  topology: Topology;
+  topologyName: string | null;
+  problems: readonly Problem[];
+}
+
+/**
+ * Start the open topology (after confirming its warnings), or stop the selected run. Several runs
+ * may be alive at once, so Start stays available while one runs.
+ */
+export function StartStopButton({ topology, topologyName, problems }: StartStopButtonProps) {
+  const flow = useStartRun({ topology, topologyName, problems });
+  const { stop, pending: stopping } = useStopRun();
+  const selected = useRuns((s) => (s.selectedId === null ? undefined : s.runs[s.selectedId]));
+  const canStop = selected !== undefined && isActive(selected) && selected.status !== 'stopping';
+  return (
+    <div className="run-controls" data-testid="run-controls">
+      <button
+        type="button"
+        className="run-button run-button--primary"
+        data-testid="run-start"
+        disabled={flow.blockedReason !== null || flow.pending}
+        title={flow.blockedReason ?? 'Start this topology'}
+        onClick={flow.request}
+      >
+        {flow.pending ? 'Starting…' : 'Start'}
+      </button>
+      <button
+        type="button"
+        className="run-button"
+        data-testid="run-stop"
+        disabled={!canStop || stopping}
+        title={selected ? `Stop ${selected.vmName}` : 'No run selected'}
+        onClick={() => selected && stop(selected.id)}
+      >
+        Stop
+      </button>
+      {flow.blockedReason !== null && (
+        <span className="run-controls__blocked" data-testid="run-start-blocked" role="note">
+          {flow.blockedReason}
+        </span>
+      )}
+      {flow.error !== null && (
+        <span className="run-controls__error" data-testid="run-start-error" role="alert">
+          {flow.error}
+        </span>
+      )}
+      <WarningsDialog
+        open={flow.confirming}
+        warnings={flow.warnings}
+        onConfirm={flow.confirm}
+        onCancel={flow.cancel}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,218 @@
+import type { FieldError } from '@mpqemu/shared';
+import { useReactFlow } from '@xyflow/react';
+import { useRef, useState } from 'react';
+import { StartStopButton } from '../runs/start-stop-button.tsx';
+import { applyAutoLayout } from '../designer/store/commands.ts';
+import { addPaletteItem } from '../designer/store/gestures.ts';
+import { useDesigner, useDesignerStore, useHistory } from '../designer/store/context.tsx';
+import { isDirty } from '../designer/store/store.ts';
+import { OpenDialog } from '../topologies/open-dialog.tsx';
+import type { useTopologyFiles } from '../topologies/use-topology-files.ts';
+import { Modal } from './modal.tsx';
+
+type Files = ReturnType<typeof useTopologyFiles>;
+
+function ToolButton({
+  testId,
+  title,
+  onClick,
+  disabled,
+  children,
+}: {
+  testId: string;
+  title: string;
+  onClick: () => void;
+  disabled?: boolean;
+  children: React.ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      className="tool"
+      data-testid={testId}
+      title={title}
+      aria-label={title}
+      disabled={disabled}
+      onClick={onClick}
+    >
+      {children}
+    </button>
+  );
+}
+
+/** Document name and state, file actions, history, view actions and the run controls. */
+export function TopBar({ files }: { files: Files }) {
+  const store = useDesignerStore();
+  const name = useDesigner((s) => s.name);
+  const vmName = useDesigner((s) => s.topology.vm.name);
+  const dirty = useDesigner(isDirty);
+  const topology = useDesigner((s) => s.topology);
+  const problems = useDesigner((s) => s.problems);
+  const canUndo = useHistory((s) => s.pastStates.length > 0);
+  const canRedo = useHistory((s) => s.futureStates.length > 0);
+  const flow = useReactFlow();
+  const [opening, setOpening] = useState(false);
+  const [importErrors, setImportErrors] = useState<{ file: string; errors: FieldError[] } | null>(
+    null,
+  );
+  const fileInput = useRef<HTMLInputElement>(null);
+  const fit = () => void flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1 });
+
+  return (
+    <header className="topbar" data-testid="topbar">
+      <div className="topbar__brand">
+        mpqemu<span>studio</span>
+      </div>
+      <div
+        className="topbar__doc"
+        title={name === null ? 'Not saved on the server yet' : `Saved as "${name}"`}
+      >
+        <span className="topbar__name" data-testid="topology-name">
+          {name ?? `${vmName} (unsaved)`}
+        </span>
+        {dirty && (
+          <span
+            className="topbar__dirty"
+            data-testid="dirty-marker"
+            title="Unsaved changes"
+            aria-label="Unsaved changes"
+          >
+            ●
+          </span>
+        )}
+      </div>
+      <nav className="topbar__group" aria-label="File">
+        <ToolButton
+          testId="tb-open"
+          title="Open a saved topology or a sample"
+          onClick={() => setOpening(true)}
+        >
+          Open
+        </ToolButton>
+        <ToolButton testId="tb-save" title="Save (Ctrl+S)" onClick={() => void files.save()}>
+          Save
+        </ToolButton>
+        <ToolButton
+          testId="tb-save-as"
+          title="Save under a new name"
+          onClick={() => void files.saveAs()}
+        >
+          Save as…
+        </ToolButton>
+        <ToolButton
+          testId="tb-rename"
+          title="Rename the saved topology"
+          disabled={name === null}
+          onClick={() => void files.rename()}
+        >
+          Rename
+        </ToolButton>
+        <ToolButton
+          testId="tb-delete"
+          title="Delete the saved topology from the server"
+          disabled={name === null}
+          onClick={() => void files.remove()}
+        >
+          Delete
+        </ToolButton>
+      </nav>
+      <nav className="topbar__group" aria-label="Import and export">
+        <ToolButton
+          testId="tb-import"
+          title="Import a topology JSON file"
+          onClick={() => fileInput.current?.click()}
+        >
+          Import
+        </ToolButton>
+        <ToolButton
+          testId="tb-export"
+          title="Download this topology as JSON"
+          onClick={files.exportFile}
+        >
+          Export
+        </ToolButton>
+        <input
+          ref={fileInput}
+          type="file"
+          accept="application/json,.json"
+          hidden
+          data-testid="import-input"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file)
+              void files
+                .importFile(file)
+                .then((errors) => errors && setImportErrors({ file: file.name, errors }));
+          }}
+        />
+        {/* Slot for the import/export components of src/import-export (other formats). */}
+        <span className="topbar__slot" data-testid="import-export-slot" />
+      </nav>
+      <nav className="topbar__group" aria-label="History">
+        <ToolButton
+          testId="tb-undo"
+          title="Undo (Ctrl+Z)"
+          disabled={!canUndo}
+          onClick={() => store.getState().undo()}
+        >
+          ↶
+        </ToolButton>
+        <ToolButton
+          testId="tb-redo"
+          title="Redo (Ctrl+Shift+Z)"
+          disabled={!canRedo}
+          onClick={() => store.getState().redo()}
+        >
+          ↷
+        </ToolButton>
+      </nav>
+      <nav className="topbar__group" aria-label="View">
+        <ToolButton testId="tb-fit" title="Fit the design in view" onClick={fit}>
+          Fit
+        </ToolButton>
+        <ToolButton
+          testId="tb-layout"
+          title="Arrange automatically (dagre)"
+          onClick={() => {
+            applyAutoLayout(store);
+            requestAnimationFrame(fit);
+          }}
+        >
+          Auto-layout
+        </ToolButton>
+        <ToolButton
+          testId="tb-new-process"
+          title="Add a new remote process"
+          onClick={() => addPaletteItem(store, { kind: 'process' })}
+        >
+          + Process
+        </ToolButton>
+      </nav>
+      <div className="topbar__run">
+        <StartStopButton topology={topology} topologyName={name} problems={problems} />
+      </div>
+      {opening && <OpenDialog files={files} onClose={() => setOpening(false)} />}
+      {importErrors && (
+        <Modal
+          title={`${importErrors.file} is not a topology`}
+          testId="import-errors"
+          onClose={() => setImportErrors(null)}
+          wide
+        >
+          <p>
+            Nothing was changed. The file has {importErrors.errors.length} problem
+            {importErrors.errors.length === 1 ? '' : 's'}:
+          </p>
+          <ul className="field-errors">
+            {importErrors.errors.map((e, i) => (
+              <li key={i}>
+                <span className="mono">{e.path || '(document)'}</span> {e.message}
+              </li>
+            ))}
+          </ul>
+        </Modal>
+      )}
+    </header>
+  );
+}

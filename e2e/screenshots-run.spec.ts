@@ -1,0 +1,30 @@
+import { expect, SAMPLE, test } from './fixtures.ts';
+
+const BOOT_TIMEOUT = 90_000;
+
+/** One screenshot per main screen of the running side, kept in test-results/screenshots. */
+test.describe('screenshots of the run panel', () => {
+  test('running, with the guest in the console; then degraded', async ({
+    designer,
+    runPanel,
+    keepShot,
+  }) => {
+    await designer.open(SAMPLE);
+    await runPanel.startConfirmingWarnings();
+    await runPanel.growDock(300);
+    await expect(runPanel.status).toHaveText('running', { timeout: BOOT_TIMEOUT });
+    await runPanel.expectConsole(/mpqemu-guest: pci-done/, BOOT_TIMEOUT);
+    // A few stats samples, so the sparklines have a line to draw.
+    await expect(runPanel.process('main').locator('svg[data-samples]').first()).not.toHaveAttribute(
+      'data-samples',
+      /^[0-2]$/,
+    );
+    await runPanel.process('main').getByRole('button', { name: 'main' }).click();
+    await expect(runPanel.details.getByTestId('process-log')).toBeVisible();
+    await keepShot('run-panel-running');
+
+    process.kill(await runPanel.pid('rp1'), 'SIGKILL');
+    await expect(runPanel.banner).toBeVisible();
+    await keepShot('run-panel-degraded');
+  });
+});

@@ -1,0 +1,68 @@
+import { defineConfig } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The server the tests start: its own port, a fixed token, a store that starts empty. */
+export const E2E_PORT = Number(process.env.MPQEMU_E2E_PORT ?? 7799);
+export const E2E_TOKEN = 'e2e-token-0123456789abcdef0123456789abcdef';
+export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+
+const root = import.meta.dirname;
+// The config is evaluated again in each worker; only the main process's value reaches the server,
+// so the directory is named by an env var it sets for its children.
+process.env.MPQEMU_E2E_DATA_DIR ??= join(root, 'test-results', 'e2e-data', String(Date.now()));
+const dataDir = resolve(process.env.MPQEMU_E2E_DATA_DIR);
+mkdirSync(dataDir, { recursive: true });
+
+const CI = !!process.env.CI;
+
+export default defineConfig({
+  testDir: './e2e',
+  // Playwright empties outputDir at start; keep it apart from the report, screenshots and data.
+  outputDir: './test-results/e2e-artifacts',
+  forbidOnly: CI,
+  retries: CI ? 1 : 0,
+  // Two cores and real QEMU processes: one test at a time.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e-report.json' }]],
+  globalSetup: './e2e/global-setup.ts',
+  use: {
+    baseURL: E2E_BASE_URL,
+    browserName: 'chromium',
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    trace: 'on-first-retry',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      // Debian's Chromium; Playwright never downloads a browser here.
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    // The real server with the built web app (the test command builds apps/web first).
+    command: 'node --import tsx apps/server/src/main.ts',
+    url: `${E2E_BASE_URL}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      MPQEMU_HOST: '127.0.0.1',
+      MPQEMU_PORT: String(E2E_PORT),
+      MPQEMU_TOKEN: E2E_TOKEN,
+      MPQEMU_DATA_DIR: dataDir,
+    },
+  },
+});
