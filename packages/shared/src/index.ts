@@ -12,3 +12,6 @@ export * from './plan/plan.ts';
 export * from './plan/render.ts';
 export * from './resolve-paths.ts';
 export * from './runs.ts';
+export * from './qmp-ops.ts';
+export * from './import/index.ts';
+export * from './export/index.ts';

@@ -1,14 +1,13 @@
-import type { FieldError } from '@mpqemu/shared';
 import { useReactFlow } from '@xyflow/react';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { StartStopButton } from '../runs/start-stop-button.tsx';
 import { applyAutoLayout } from '../designer/store/commands.ts';
 import { addPaletteItem } from '../designer/store/gestures.ts';
 import { useDesigner, useDesignerStore, useHistory } from '../designer/store/context.tsx';
 import { isDirty } from '../designer/store/store.ts';
+import { ExportMenu, ImportDialog } from '../import-export/index.ts';
 import { OpenDialog } from '../topologies/open-dialog.tsx';
 import type { useTopologyFiles } from '../topologies/use-topology-files.ts';
-import { Modal } from './modal.tsx';
 
 type Files = ReturnType<typeof useTopologyFiles>;
 
@@ -52,10 +51,7 @@ export function TopBar({ files }: { files: Files }) {
   const canRedo = useHistory((s) => s.futureStates.length > 0);
   const flow = useReactFlow();
   const [opening, setOpening] = useState(false);
-  const [importErrors, setImportErrors] = useState<{ file: string; errors: FieldError[] } | null>(
-    null,
-  );
-  const fileInput = useRef<HTMLInputElement>(null);
+  const [importing, setImporting] = useState(false);
   const fit = () => void flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1 });
 
   return (
@@ -119,35 +115,12 @@ export function TopBar({ files }: { files: Files }) {
       <nav className="topbar__group" aria-label="Import and export">
         <ToolButton
           testId="tb-import"
-          title="Import a topology JSON file"
-          onClick={() => fileInput.current?.click()}
+          title="Import QEMU command lines or a topology JSON (paste or file)"
+          onClick={() => setImporting(true)}
         >
-          Import
+          Import…
         </ToolButton>
-        <ToolButton
-          testId="tb-export"
-          title="Download this topology as JSON"
-          onClick={files.exportFile}
-        >
-          Export
-        </ToolButton>
-        <input
-          ref={fileInput}
-          type="file"
-          accept="application/json,.json"
-          hidden
-          data-testid="import-input"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file)
-              void files
-                .importFile(file)
-                .then((errors) => errors && setImportErrors({ file: file.name, errors }));
-          }}
-        />
-        {/* Slot for the import/export components of src/import-export (other formats). */}
-        <span className="topbar__slot" data-testid="import-export-slot" />
+        <ExportMenu topology={topology} />
       </nav>
       <nav className="topbar__group" aria-label="History">
         <ToolButton
@@ -193,25 +166,15 @@ export function TopBar({ files }: { files: Files }) {
         <StartStopButton topology={topology} topologyName={name} problems={problems} />
       </div>
       {opening && <OpenDialog files={files} onClose={() => setOpening(false)} />}
-      {importErrors && (
-        <Modal
-          title={`${importErrors.file} is not a topology`}
-          testId="import-errors"
-          onClose={() => setImportErrors(null)}
-          wide
-        >
-          <p>
-            Nothing was changed. The file has {importErrors.errors.length} problem
-            {importErrors.errors.length === 1 ? '' : 's'}:
-          </p>
-          <ul className="field-errors">
-            {importErrors.errors.map((e, i) => (
-              <li key={i}>
-                <span className="mono">{e.path || '(document)'}</span> {e.message}
-              </li>
-            ))}
-          </ul>
-        </Modal>
+      {importing && (
+        <ImportDialog
+          onClose={() => setImporting(false)}
+          onImport={(imported) =>
+            void files
+              .importDocument(imported, `VM "${imported.vm.name}"`)
+              .then((done) => done && setImporting(false))
+          }
+        />
       )}
     </header>
   );

@@ -1,4 +1,4 @@
-import { loadTopologyText, type FieldError, type Topology } from '@mpqemu/shared';
+import type { Topology } from '@mpqemu/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { isTRPCClientError } from '@trpc/client';
 import { useMemo } from 'react';
@@ -11,19 +11,6 @@ const needName = (v: string) => (v.trim() === '' ? 'Enter a name' : null);
 
 function isConflict(e: unknown): boolean {
   return isTRPCClientError(e) && (e.data as { code?: string } | undefined)?.code === 'CONFLICT';
-}
-
-/** Downloads the document as pretty JSON (the same format the server stores). */
-export function exportTopology(topology: Topology, name: string): void {
-  const blob = new Blob([`${JSON.stringify(topology, null, 2)}\n`], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `${name.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /**
@@ -142,20 +129,12 @@ export function useTopologyFiles() {
           notify(`Not deleted: ${errorMessage(e)}`, 'error');
         }
       },
-      /** Returns the field errors when the file is not a topology; null when it was opened. */
-      importFile: async (file: File): Promise<FieldError[] | null> => {
-        const result = loadTopologyText(await file.text());
-        if (!result.ok) return result.errors;
-        if (!(await mayDiscard())) return null;
-        store.getState().load(result.topology, null, { saved: false });
-        notify(
-          `Imported ${file.name}${result.migratedFrom ? ` (migrated from version ${result.migratedFrom})` : ''}`,
-        );
-        return null;
-      },
-      exportFile: () => {
-        const s = store.getState();
-        exportTopology(s.topology, s.name ?? s.topology.vm.name);
+      /** Opens an imported document (command lines or JSON) as unsaved, after the discard check. */
+      importDocument: async (topology: Topology, label: string): Promise<boolean> => {
+        if (!(await mayDiscard())) return false;
+        store.getState().load(topology, null, { saved: false });
+        notify(`Imported ${label} (not saved yet)`);
+        return true;
       },
     };
   }, [client, trpc, qc, store]);

@@ -1,0 +1,144 @@
+/**
+ * `mpqemu up`: runs a topology with the server's launcher, in the terminal. Status goes to
+ * stderr, the guest's serial console to stdout; Ctrl-C stops the run cleanly.
+ */
+import { createInterface } from 'node:readline/promises';
+import {
+  TERMINAL_RUN_STATES,
+  validate,
+  type Capabilities,
+  type Problem,
+  type RunInfo,
+  type Topology,
+} from '@mpqemu/shared';
+import { loadConfig } from '../config.ts';
+import { createRunManager } from '../runs/manager.ts';
+import { StartRefused, type RunManager } from '../runs/types.ts';
+import { EXIT, type CliIo } from './io.ts';
+import { formatProblem } from './load-file.ts';
+
+export interface UpOptions {
+  /** Acknowledge every warning without asking. */
+  yes: boolean;
+  topologyName: string;
+}
+
+async function confirm(warnings: Problem[], yes: boolean, io: CliIo): Promise<boolean> {
+  if (warnings.length === 0 || yes) return true;
+  io.stderr(`Warnings:\n${warnings.map((w) => `  ${formatProblem(w)}`).join('\n')}\n`);
+  if (!process.stdin.isTTY) {
+    io.stderr('Refusing to start with unconfirmed warnings; pass --yes to accept them.\n');
+    return false;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question('Start anyway? [y/N] ');
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+/** Prints the steps and status changes of a run as they happen; resolves with the last snapshot. */
+async function follow(manager: RunManager, runId: string, signal: AbortSignal, io: CliIo) {
+  let steps = 0;
+  let status = '';
+  let last: RunInfo | undefined;
+  for await (const info of manager.events(runId, signal)) {
+    last = info;
+    for (const step of info.steps.slice(steps)) io.stderr(`[mpqemu] ${step.text}\n`);
+    steps = info.steps.length;
+    if (info.status !== status) {
+      status = info.status;
+      io.stderr(`[mpqemu] ${status}${info.reason ? `: ${info.reason}` : ''}\n`);
+    }
+    if (TERMINAL_RUN_STATES.includes(info.status)) break;
+  }
+  return last;
+}
+
+function attachConsole(manager: RunManager, runId: string, signal: AbortSignal, stop: () => void) {
+  void (async () => {
+    try {
+      for await (const chunk of manager.console(runId, signal)) process.stdout.write(chunk);
+    } catch {
+      // The feed ends with the run; nothing to report.
+    }
+  })();
+  const tty = process.stdin.isTTY;
+  if (tty) process.stdin.setRawMode(true);
+  const onData = (data: Buffer) => {
+    // Raw mode turns Ctrl-C into a byte; it stops the run as the signal would.
+    if (tty && data.includes(3)) return stop();
+    manager.consoleInput(runId, data.toString('utf8'));
+  };
+  process.stdin.on('data', onData);
+  // The warning prompt's readline left stdin paused; a 'data' listener alone does not resume it.
+  process.stdin.resume();
+  return () => {
+    process.stdin.off('data', onData);
+    if (tty) process.stdin.setRawMode(false);
+    process.stdin.pause();
+  };
+}
+
+/** Starts the run, streams it until it ends, returns the exit status. */
+export async function up(
+  topology: Topology,
+  caps: Capabilities,
+  options: UpOptions,
+  io: CliIo,
+): Promise<number> {
+  const problems = validate(topology, caps);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) {
+    io.stderr(`${errors.map(formatProblem).join('\n')}\n`);
+    return EXIT.failed;
+  }
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  if (!(await confirm(warnings, options.yes, io))) return EXIT.failed;
+
+  const config = loadConfig([], process.env);
+  if (config === 'help') return EXIT.usage;
+  const manager = createRunManager({
+    capabilities: () => Promise.resolve(caps),
+    dataDir: config.dataDir,
+    imageRoots: config.imageRoots,
+    // A terminal user pressing Ctrl-C wants the VM gone, not a long ACPI wait.
+    stopGraceMs: 3_000,
+  });
+  let info: RunInfo;
+  try {
+    info = await manager.start(topology, {
+      topologyName: options.topologyName,
+      acknowledged: warnings.map((w) => w.code),
+    });
+  } catch (e) {
+    if (!(e instanceof StartRefused)) throw e;
+    io.stderr(`${e.message}\n${e.problems.map(formatProblem).join('\n')}\n`);
+    return EXIT.failed;
+  }
+
+  const abort = new AbortController();
+  let stopRequested = false;
+  const stop = () => {
+    if (stopRequested) return;
+    stopRequested = true;
+    io.stderr('\n[mpqemu] stopping…\n');
+    void manager.stop(info.id).catch(() => undefined);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const detach = attachConsole(manager, info.id, abort.signal, stop);
+  try {
+    const last = await follow(manager, info.id, abort.signal, io);
+    if (last?.status === 'failed' && last.culpritLog.length > 0) {
+      io.stderr(`[mpqemu] last lines of ${last.culprit ?? 'the process'}:\n`);
+      io.stderr(`${last.culpritLog.map((l) => `  ${l}`).join('\n')}\n`);
+    }
+    return last?.status === 'stopped' ? EXIT.ok : EXIT.failed;
+  } finally {
+    abort.abort();
+    detach();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await manager.shutdown();
+  }
+}

@@ -1,0 +1,114 @@
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exportLauncherScript, planLaunch, type LaunchPlan } from '@mpqemu/shared';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import {
+  guestBuilt,
+  loadExample,
+  privateExample,
+  processesMentioning,
+  tempDir,
+  waitForText,
+} from './helpers.ts';
+
+const EXPECTED_PCI: Record<string, string[]> = {
+  'upstream-lsi': ['0000:00:05.0 1000:0012'],
+  rich: [
+    '0000:00:05.0 1000:0012',
+    '0000:00:06.0 8086:10d3',
+    '0000:00:07.0 1af4:1001',
+    '0000:00:08.0 1af4:1000',
+  ],
+};
+
+async function exported(name: string) {
+  const { dir, topology } = await privateExample(name);
+  const runDir = join(dir, 'run');
+  const planned = planLaunch(topology, undefined, { runDir });
+  if (!planned.ok) throw new Error('example has errors');
+  const script = join(dir, 'launch.mjs');
+  await writeFile(script, exportLauncherScript(planned.plan, { title: name }));
+  return { script, runDir };
+}
+
+function start(script: string) {
+  const child = execa('node', [script], { reject: false, stdin: 'ignore' });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (c: Buffer) => (out.stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out.stderr += c.toString()));
+  return { child, out };
+}
+
+describe('exported launcher script', () => {
+  it('embeds hostile values as data: the script parses and carries them unchanged', async () => {
+    const evil = 'x\'`${process.exit(7)}`"*/\n\u2028</script>';
+    const planned = planLaunch(await loadExample('upstream-lsi'));
+    if (!planned.ok) throw new Error('example has errors');
+    const plan: LaunchPlan = {
+      ...planned.plan,
+      runDir: `/tmp/${evil}`,
+      processes: planned.plan.processes.map((p) => ({
+        ...p,
+        argv: [...p.argv, '-name', evil],
+        qmpSocket: `/tmp/${evil}/${p.name}.qmp`,
+      })),
+    };
+    const dir = await tempDir();
+    const script = join(dir, 'evil.mjs');
+    await writeFile(script, exportLauncherScript(plan, { title: evil }));
+    expect((await execa('node', ['--check', script], { reject: false })).exitCode).toBe(0);
+    // Import the PLAN literal alone (everything before the runtime) and compare.
+    const text = exportLauncherScript(plan, { title: evil });
+    const literal = text.slice(text.indexOf('const PLAN = ') + 13, text.indexOf('};\n') + 1);
+    const parsed = JSON.parse(literal) as { title: string; processes: { argv: string[] }[] };
+    expect(parsed.title).toBe(evil);
+    expect(parsed.processes.map((p) => p.argv)).toEqual(plan.processes.map((p) => p.argv));
+  });
+});
+
+describe.skipIf(!guestBuilt).each(['upstream-lsi', 'rich'])(
+  'exported launcher on %s (real QEMU, TCG)',
+  (name) => {
+    it('boots the guest with every proxied device, SIGINT cleans up', async () => {
+      const { script, runDir } = await exported(name);
+      const { child, out } = start(script);
+      try {
+        for (const pci of EXPECTED_PCI[name] ?? []) {
+          await waitForText(() => out.stdout, `mpqemu-guest: pci ${pci}`, 90_000);
+        }
+        await waitForText(() => out.stderr, '[mpqemu] running', 10_000);
+        expect((await stat(runDir)).mode & 0o777).toBe(0o700);
+        // setpriv is on this host: every QEMU runs under it with --pdeathsig.
+        expect(out.stderr).not.toContain('setpriv not found');
+      } finally {
+        child.kill('SIGINT');
+      }
+      const result = await child;
+      expect(result.exitCode, out.stderr).toBe(0);
+      expect(out.stderr).toContain('[mpqemu] stopped');
+      expect(await processesMentioning(runDir)).toEqual([]);
+      await expect(stat(runDir)).rejects.toThrow(/ENOENT/);
+    });
+  },
+);
+
+describe.skipIf(!guestBuilt)('exported launcher when a process dies', () => {
+  it('stops the others, removes the sockets and exits 1', async () => {
+    const { script, runDir } = await exported('upstream-lsi');
+    const { child, out } = start(script);
+    try {
+      await waitForText(() => out.stderr, '[mpqemu] running', 60_000);
+      const [remote] = await processesMentioning(`${runDir}/rp0.qmp`);
+      expect(remote).toBeDefined();
+      process.kill(Number(remote), 'SIGKILL');
+    } finally {
+      setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+    }
+    const result = await child;
+    expect(result.exitCode, out.stderr).toBe(1);
+    expect(out.stderr).toContain('rp0 was killed by SIGKILL: stopping the others');
+    expect(await processesMentioning(runDir)).toEqual([]);
+    await expect(stat(runDir)).rejects.toThrow(/ENOENT/);
+  });
+});

@@ -1,0 +1,18 @@
+/** Offers `text` as a file download, without a server round trip. */
+export function downloadText(fileName: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Revoke after the click has been handled; revoking at once cancels the download in some browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** A file name from a VM name: letters, digits, `-`, `_` and `.` only. */
+export function safeFileName(name: string, fallback = 'topology'): string {
+  const cleaned = name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  return cleaned === '' ? fallback : cleaned;
+}

@@ -1,0 +1,2 @@
+export { ImportDialog, type ImportDialogProps } from './import-dialog.tsx';
+export { ExportMenu, type ExportMenuProps } from './export-menu.tsx';

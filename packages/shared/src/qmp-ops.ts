@@ -1,0 +1,68 @@
+/**
+ * The QMP operations a client may ask of a running process. QMP can do anything QEMU can (add
+ * devices, open files, run a migration to `exec:`), so the API never forwards a command: the
+ * client names one of these, and the server sends exactly that command, without arguments.
+ */
+import { z } from 'zod';
+
+export const QMP_OPERATION_NAMES = [
+  'query-status',
+  'query-pci',
+  'query-named-block-nodes',
+  'query-block',
+  'system_reset',
+  'system_powerdown',
+] as const;
+
+export const QmpOperationSchema = z.enum(QMP_OPERATION_NAMES);
+export type QmpOperation = z.infer<typeof QmpOperationSchema>;
+
+export interface QmpOperationInfo {
+  label: string;
+  description: string;
+  /** Reads state only; the others act on the guest. */
+  readOnly: boolean;
+  /** Acts on the whole VM, so only the main QEMU takes it (a remote process has no guest). */
+  mainOnly: boolean;
+}
+
+/** The op name is also the QMP command sent. */
+export const QMP_OPERATIONS: Readonly<Record<QmpOperation, QmpOperationInfo>> = {
+  'query-status': {
+    label: 'Status',
+    description: 'Whether the process runs, is paused or has shut down.',
+    readOnly: true,
+    mainOnly: false,
+  },
+  'query-pci': {
+    label: 'PCI devices',
+    description:
+      "The PCI devices this process emulates. On a remote process it shows the proxied device's real vendor:device; the main QEMU shows 0000:0000 for a proxy.",
+    readOnly: true,
+    mainOnly: false,
+  },
+  'query-named-block-nodes': {
+    label: 'Block nodes',
+    description: 'Every block node and the file it opened: proof of which images QEMU uses.',
+    readOnly: true,
+    mainOnly: false,
+  },
+  'query-block': {
+    label: 'Block devices',
+    description: 'The block devices and their inserted images.',
+    readOnly: true,
+    mainOnly: false,
+  },
+  system_reset: {
+    label: 'Reset',
+    description: 'Resets the guest, like the reset button of a PC.',
+    readOnly: false,
+    mainOnly: true,
+  },
+  system_powerdown: {
+    label: 'Power button',
+    description: 'Presses the power button (ACPI); the guest decides whether to power off.',
+    readOnly: false,
+    mainOnly: true,
+  },
+};
