@@ -100,7 +100,18 @@ export async function checkKvm(
   child.kill('SIGKILL');
   await child;
   const method = guest ? 'kernel-boot' : 'firmware';
-  if (outcome === 'banner') return { usable: true, method, durationMs: elapsed() };
+  if (outcome === 'banner' && guest) return { usable: true, method, durationMs: elapsed() };
+  if (outcome === 'banner') {
+    // Firmware running proves nothing about kernels (on a nested PVM host SeaBIOS runs and every
+    // kernel hangs), so without a kernel boot we must not call KVM usable.
+    return {
+      usable: false,
+      method,
+      reason:
+        'not verified: only the firmware was run under KVM (no test guest kernel to boot); a kernel may still hang, as on nested PVM hosts. Build the test guest (npm run guest) and refresh the capabilities to check for real',
+      durationMs: elapsed(),
+    };
+  }
   const stderr = err.trim().split('\n').slice(-3).join(' | ');
   const what = guest ? 'the test guest kernel' : 'the firmware (SeaBIOS)';
   const reason =
