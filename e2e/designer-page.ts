@@ -34,6 +34,7 @@ export class DesignerScreen {
 
   /** A canvas point (page coordinates) below the VM container, where nothing is drawn. */
   async emptySpot(): Promise<{ x: number; y: number }> {
+    await this.waitForStill('vm');
     const vm = await this.node('vm').boundingBox();
     const canvas = await this.canvas.boundingBox();
     if (!vm || !canvas) throw new Error('no canvas');
@@ -57,8 +58,28 @@ export class DesignerScreen {
     await this.dropFromPalette(model, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
   }
 
+  /**
+   * Waits until a node stops moving on screen: selecting from the problems list pans the view with
+   * an animation, and a drag started during it would grab a moving target.
+   */
+  async waitForStill(nodeId: string): Promise<void> {
+    let last = '';
+    await expect
+      .poll(
+        async () => {
+          const now = JSON.stringify(await this.node(nodeId).boundingBox());
+          const still = now === last;
+          last = now;
+          return still;
+        },
+        { intervals: [100] },
+      )
+      .toBe(true);
+  }
+
   /** Drags a canvas node by its header to a page point, with intermediate moves as a hand does. */
   async dragNode(nodeId: string, to: { x: number; y: number }): Promise<void> {
+    await this.waitForStill(nodeId);
     const box = await this.node(nodeId).boundingBox();
     if (!box) throw new Error(`no node ${nodeId}`);
     await this.page.mouse.move(box.x + 40, box.y + 12);
