@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { QemuNotFoundError } from '../probe/index.ts';
-import { StartRefused, UnknownRun } from '../runs/types.ts';
+import { QmpRefused, StartRefused, UnknownRun } from '../runs/types.ts';
 import { StoreError } from '../store/errors.ts';
 
 const STORE_CODES = {
@@ -19,6 +19,10 @@ export function toTRPCError(e: unknown): Error {
     return new TRPCError({ code: 'BAD_REQUEST', message: e.message, cause: e });
   if (e instanceof UnknownRun)
     return new TRPCError({ code: 'NOT_FOUND', message: e.message, cause: e });
+  if (e instanceof QmpRefused) {
+    const code = e.kind === 'not-allowed' ? 'BAD_REQUEST' : 'PRECONDITION_FAILED';
+    return new TRPCError({ code, message: e.message, cause: e });
+  }
   if (e instanceof QemuNotFoundError)
     return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
   return e instanceof Error ? e : new Error(String(e));

@@ -2,7 +2,7 @@
  * Runs of topologies. The client sends a document, never argv: the launcher plans the command
  * lines from the validated document itself.
  */
-import { TopologySchema, type RunInfo } from '@mpqemu/shared';
+import { QmpOperationSchema, TopologySchema, type RunInfo } from '@mpqemu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
@@ -80,6 +80,25 @@ export const runsRouter = router({
         throw new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
       }
       return { ok: true as const };
+    }),
+  /**
+   * One allow-listed QMP operation on a process of a running VM. A mutation even for the queries:
+   * it talks to a live VM, and some ops act on it; queries of this API stay free of effects.
+   */
+  qmp: publicProcedure
+    .input(
+      z.strictObject({
+        runId: RunIdSchema,
+        process: z.string().min(1).max(128),
+        op: QmpOperationSchema,
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const run = runOrThrow(ctx, input.runId);
+      if (!run.processes.some((p) => p.name === input.process))
+        throw notFound(`Run "${input.runId}" has no process "${input.process}".`);
+      const result = await mapErrors(() => ctx.runs.qmp(input.runId, input.process, input.op));
+      return { runId: input.runId, process: input.process, op: input.op, result };
     }),
   stats: publicProcedure.input(RunRef).subscription(async function* ({ ctx, input, signal }) {
     runOrThrow(ctx, input.runId);

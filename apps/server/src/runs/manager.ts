@@ -18,6 +18,7 @@ import {
 import { findExecutable } from '../probe/binary.ts';
 import { Topic } from './feed.ts';
 import { preflight } from './preflight.ts';
+import { runQmpOperation } from './qmp-ops.ts';
 import { Run } from './run.ts';
 import type { RunSettings } from './run-record.ts';
 import { StartRefused, UnknownRun, type RunManager, type StartOptions } from './types.ts';
@@ -233,6 +234,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         run.stats.last ? [run.stats.last] : [],
       );
     },
+    qmp: (runId, process, op) => runQmpOperation(lookup(runId), process, op),
     async shutdown() {
       shuttingDown = true;
       await Promise.all([...runs.values()].map((r) => r.stop()));

@@ -2,7 +2,14 @@
  * The contract between the launcher (runs/*) and the API (router/*). The launcher owns processes;
  * the API only calls these methods.
  */
-import type { LogChunk, Problem, RunInfo, StatsSample, Topology } from '@mpqemu/shared';
+import type {
+  LogChunk,
+  Problem,
+  QmpOperation,
+  RunInfo,
+  StatsSample,
+  Topology,
+} from '@mpqemu/shared';
 
 export interface StartOptions {
   /** Name in the topology store, shown in the run list. */
@@ -46,6 +53,11 @@ export interface RunManager {
   consoleInput(runId: string, data: string): void;
   /** CPU and memory per process, about once a second. */
   stats(runId: string, signal: AbortSignal): AsyncIterable<StatsSample>;
+  /**
+   * Sends one allow-listed QMP command (no arguments) to a process of a running VM and resolves
+   * with QMP's `return` value. Throws UnknownRun, or QmpRefused when the op does not apply.
+   */
+  qmp(runId: string, process: string, op: QmpOperation): Promise<unknown>;
   /** Stops every run; used on server shutdown. */
   shutdown(): Promise<void>;
 }
@@ -60,5 +72,17 @@ export class UnknownRun extends Error {
       process === undefined ? `no run ${runId}` : `run ${runId} has no process named ${process}`,
     );
     this.name = 'UnknownRun';
+  }
+}
+
+/** A QMP operation that was not sent, or that QEMU did not answer. */
+export class QmpRefused extends Error {
+  constructor(
+    message: string,
+    /** `not-allowed`: never for this process; `unavailable`: not now (not running, no reply). */
+    readonly kind: 'not-allowed' | 'unavailable',
+  ) {
+    super(message);
+    this.name = 'QmpRefused';
   }
 }
