@@ -1,39 +1,27 @@
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunManager } from '../../src/runs/types.ts';
+import { describe, expect, it } from 'vitest';
 import {
   TCG_ACK,
-  ensureGuest,
   isAlive,
   loadExample,
-  makeManager,
+  managerForFile,
   pidsOf,
   qemuUnder,
   waitForConsole,
   waitForRun,
 } from './helpers.ts';
 
-let manager: RunManager;
-let dataDir: string;
-
-beforeAll(async () => {
-  await ensureGuest();
-  ({ manager, dataDir } = await makeManager());
-});
-afterAll(async () => {
-  await manager.shutdown();
-  expect(qemuUnder(dataDir)).toEqual([]);
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const files = managerForFile();
 
 describe('faults while a VM runs', () => {
   it('reports a killed remote process as degraded within 1 s, with its log tail', async () => {
-    const { id } = await manager.start(loadExample('upstream-lsi.json'), { acknowledged: TCG_ACK });
-    const running = await waitForRun(manager, id, (r) => r.status === 'running');
+    const { id } = await files.manager.start(loadExample('upstream-lsi.json'), {
+      acknowledged: TCG_ACK,
+    });
+    const running = await waitForRun(files.manager, id, (r) => r.status === 'running');
     const remote = running.processes.find((p) => p.name === 'rp0');
     expect(remote?.pid).toBeTypeOf('number');
 
-    const degraded = waitForRun(manager, id, (r) => r.status === 'degraded', 10_000);
+    const degraded = waitForRun(files.manager, id, (r) => r.status === 'degraded', 10_000);
     const killedAt = performance.now();
     process.kill(remote?.pid ?? -1, 'SIGKILL');
     const info = await degraded;
@@ -44,7 +32,7 @@ describe('faults while a VM runs', () => {
     expect(info.reason).toContain('rp0 (lsi0) was killed by SIGKILL');
     // The tail is the process's own log (a SIGKILLed remote usually printed nothing).
     let backlog = '';
-    for await (const chunk of manager.logs(id, 'rp0', AbortSignal.timeout(5_000))) {
+    for await (const chunk of files.manager.logs(id, 'rp0', AbortSignal.timeout(5_000))) {
       backlog += chunk.text;
       break;
     }
@@ -57,17 +45,19 @@ describe('faults while a VM runs', () => {
     // The main QEMU keeps running: the run is degraded, not over.
     expect(info.processes.find((p) => p.name === 'main')?.status).toBe('running');
 
-    const stopped = await manager.stop(id);
+    const stopped = await files.manager.stop(id);
     expect(stopped.status).toBe('stopped');
     for (const pid of pidsOf(running)) expect(isAlive(pid)).toBe(false);
   });
 
   it('ends the run by itself when the guest powers off', async () => {
-    const { id } = await manager.start(loadExample('upstream-lsi.json'), { acknowledged: TCG_ACK });
-    const running = await waitForRun(manager, id, (r) => r.status === 'running');
-    await waitForConsole(manager, id, /guest# /);
-    manager.consoleInput(id, 'poweroff -f\n');
-    const stopped = await waitForRun(manager, id, (r) => r.status === 'stopped', 60_000);
+    const { id } = await files.manager.start(loadExample('upstream-lsi.json'), {
+      acknowledged: TCG_ACK,
+    });
+    const running = await waitForRun(files.manager, id, (r) => r.status === 'running');
+    await waitForConsole(files.manager, id, /guest# /);
+    files.manager.consoleInput(id, 'poweroff -f\n');
+    const stopped = await waitForRun(files.manager, id, (r) => r.status === 'stopped', 60_000);
     expect(stopped.reason).toBe('guest powered off');
     expect(stopped.processes.map((p) => [p.name, p.status, p.exitCode])).toEqual([
       ['rp0', 'exited', 0],
@@ -80,24 +70,24 @@ describe('faults while a VM runs', () => {
     // A real start failure: a second VM on the same disk image. The first remote holds QEMU's
     // write lock; the second remote process cannot take it and exits during device setup.
     const topology = loadExample('upstream-lsi.json');
-    const first = await manager.start(topology, { acknowledged: TCG_ACK });
-    await waitForRun(manager, first.id, (r) => r.status === 'running');
+    const first = await files.manager.start(topology, { acknowledged: TCG_ACK });
+    await waitForRun(files.manager, first.id, (r) => r.status === 'running');
 
-    const second = await manager.start(
+    const second = await files.manager.start(
       { ...topology, vm: { ...topology.vm, name: 'lock-conflict' } },
       { acknowledged: TCG_ACK },
     );
-    const failed = await waitForRun(manager, second.id, (r) => r.status === 'failed', 60_000);
+    const failed = await waitForRun(files.manager, second.id, (r) => r.status === 'failed', 60_000);
     expect(failed.culprit).toBe('rp0');
     expect(failed.reason).toMatch(/^rp0 exited with code 1 during start/);
     expect(failed.culpritLog.join('\n')).toContain('Failed to get "write" lock');
     expect(failed.processes.find((p) => p.name === 'rp0')?.status).toBe('failed');
     for (const pid of pidsOf(failed)) expect(isAlive(pid)).toBe(false);
-    expect(qemuUnder(`${dataDir}/runs/${second.id}`)).toEqual([]);
+    expect(qemuUnder(`${files.dataDir}/runs/${second.id}`)).toEqual([]);
     expect(failed.steps.some((s) => s.state === 'failed')).toBe(true);
 
     // The first run was not disturbed.
-    expect(manager.get(first.id)?.status).toBe('running');
-    await manager.stop(first.id);
+    expect(files.manager.get(first.id)?.status).toBe('running');
+    await files.manager.stop(first.id);
   });
 });

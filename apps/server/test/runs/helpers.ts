@@ -1,5 +1,5 @@
 /** Shared setup of the launcher's integration tests: the test guest, examples, process checks. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,7 @@ import {
   type Topology,
 } from '@mpqemu/shared';
 import { execa } from 'execa';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createCapabilityService, type CapabilityService } from '../../src/probe/index.ts';
 import { createRunManager, type RunManagerOptions } from '../../src/runs/manager.ts';
 import type { RunManager } from '../../src/runs/types.ts';
@@ -67,6 +68,27 @@ export async function makeManager(
     ...options,
   });
   return { manager, dataDir };
+}
+
+/**
+ * One RunManager for a whole test file, on a fresh data dir. After the file's tests it is shut
+ * down, must have left no QEMU process behind, and its data dir is removed.
+ */
+export function managerForFile(options: Partial<RunManagerOptions> = {}): {
+  readonly manager: RunManager;
+  readonly dataDir: string;
+} {
+  const ctx = {} as { manager: RunManager; dataDir: string };
+  beforeAll(async () => {
+    await ensureGuest();
+    Object.assign(ctx, await makeManager(options));
+  });
+  afterAll(async () => {
+    await ctx.manager.shutdown();
+    expect(qemuUnder(ctx.dataDir)).toEqual([]);
+    rmSync(ctx.dataDir, { recursive: true, force: true });
+  });
+  return ctx;
 }
 
 /** The first snapshot of `runId` that satisfies `predicate`. */

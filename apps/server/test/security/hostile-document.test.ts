@@ -11,13 +11,12 @@ import { join } from 'node:path';
 import type { RunInfo, Topology } from '@mpqemu/shared';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StartRefused, type RunManager } from '../../src/runs/types.ts';
+import { StartRefused } from '../../src/runs/types.ts';
 import {
   TCG_ACK,
-  ensureGuest,
   isAlive,
   loadExample,
-  makeManager,
+  managerForFile,
   pidsOf,
   qemuUnder,
   waitForRun,
@@ -30,20 +29,13 @@ interface BlockNode {
   backing_file_depth: number;
 }
 
-let manager: RunManager;
-let dataDir: string;
+const files = managerForFile();
 let scratch: string;
 
 beforeAll(async () => {
-  await ensureGuest();
-  ({ manager, dataDir } = await makeManager());
   scratch = realpathSync(await mkdtemp(join(tmpdir(), 'mpq-hostile-')));
 });
-afterAll(async () => {
-  await manager.shutdown();
-  expect(qemuUnder(dataDir)).toEqual([]);
-  for (const dir of [dataDir, scratch]) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function image(path: string, format: 'raw' | 'qcow2', size: string, extra: string[] = []) {
   await execa('qemu-img', ['create', '-q', '-f', format, ...extra, path, size]);
@@ -71,19 +63,23 @@ function openFiles(pid: number): string[] {
 
 /** Starts, waits for the VM, and returns the remote's block nodes and open files. */
 async function startAndInspect(topology: Topology) {
-  const started = await manager.start(topology, { acknowledged: TCG_ACK });
-  const running = await waitForRun(manager, started.id, (r) => r.status === 'running');
-  const nodes = (await manager.qmp(started.id, 'rp0', 'query-named-block-nodes')) as BlockNode[];
+  const started = await files.manager.start(topology, { acknowledged: TCG_ACK });
+  const running = await waitForRun(files.manager, started.id, (r) => r.status === 'running');
+  const nodes = (await files.manager.qmp(
+    started.id,
+    'rp0',
+    'query-named-block-nodes',
+  )) as BlockNode[];
   const rp0 = running.processes.find((p) => p.name === 'rp0')?.pid ?? -1;
   return { started, running, nodes, files: openFiles(rp0) };
 }
 
 /** Stops the run and checks that none of its processes is left. */
 async function stopAndCheck(running: RunInfo): Promise<void> {
-  const stopped = await manager.stop(running.id);
+  const stopped = await files.manager.stop(running.id);
   expect(stopped.status).toBe('stopped');
   for (const pid of pidsOf(running)) expect(isAlive(pid)).toBe(false);
-  expect(qemuUnder(join(dataDir, 'runs', running.id))).toEqual([]);
+  expect(qemuUnder(join(files.dataDir, 'runs', running.id))).toEqual([]);
 }
 
 describe('a hostile document against real QEMU', () => {
@@ -117,15 +113,17 @@ describe('a hostile document against real QEMU', () => {
     ['an nbd+unix: protocol', 'nbd+unix:///export?socket=/tmp/s'],
     ['a relative', 'other.img'],
   ])('refuses %s image path before anything starts', async (_kind, path) => {
-    const error: unknown = await manager
+    const error: unknown = await files.manager
       .start(withDisk(path, 'raw'), { acknowledged: TCG_ACK })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StartRefused);
     const problems = (error as StartRefused).problems;
     expect(problems.map((p) => [p.severity, p.path])).toEqual([['error', 'drives[0].image.path']]);
     expect(problems[0]?.message).toMatch(/protocol|absolute/);
-    expect(manager.list().filter((r) => !['stopped', 'failed'].includes(r.status))).toEqual([]);
-    expect(qemuUnder(dataDir)).toEqual([]);
+    expect(files.manager.list().filter((r) => !['stopped', 'failed'].includes(r.status))).toEqual(
+      [],
+    );
+    expect(qemuUnder(files.dataDir)).toEqual([]);
   });
 
   it('ignores the backing file a qcow2 image names, and says so', async () => {
