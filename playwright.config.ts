@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CHROMIUM_LAUNCH } from './e2e/chromium.ts';
 
 /** The server the tests start: its own port, a fixed token, a store that starts empty. */
 export const E2E_PORT = Number(process.env.MPQEMU_E2E_PORT ?? 7799);
@@ -36,19 +37,7 @@ export default defineConfig({
     viewport: { width: 1440, height: 900 },
     trace: 'on-first-retry',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      // Debian's Chromium; Playwright never downloads a browser here.
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   webServer: {
     // The real server with the built web app (the test command builds apps/web first).
