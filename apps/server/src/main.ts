@@ -2,12 +2,13 @@
  * `mpqemu studio`: reads the configuration, opens the store, starts the launcher and serves the
  * web app and the API on one port. Express wiring only; everything else lives in its module.
  */
-import { mkdir } from 'node:fs/promises';
 import { ConfigError, loadConfig, USAGE, type Config } from './config.ts';
 import { createServices } from './context.ts';
 import { startServer, type RunningServer } from './http/server.ts';
 import { createCapabilityService, findExecutable } from './probe/index.ts';
-import { createRunManager } from './runs/manager.ts';
+import { DataDirBusy, lockDataDir } from './runs/data-dir-lock.ts';
+import { createRunManager, DEFAULT_KEEP_FINISHED, runsDirOf } from './runs/manager.ts';
+import { cleanStaleRuns, describeCleanup } from './runs/stale-runs.ts';
 import type { RunManager } from './runs/types.ts';
 import { resolveToken, TokenError } from './security/token.ts';
 
@@ -42,6 +43,22 @@ async function checkQemu(config: Config): Promise<void> {
   log(`${message}; install it with: apt-get install qemu-system-x86`);
 }
 
+/** Owns the data directory, then clears what a dead predecessor left in it. */
+async function claimDataDir(dataDir: string): Promise<void> {
+  try {
+    // Held until this process ends, however it ends: the kernel releases it.
+    await lockDataDir(dataDir, 'mpqemu studio');
+  } catch (e) {
+    if (e instanceof DataDirBusy) {
+      fail(`${e.message}; stop it, or start this one with another --data-dir`, 2);
+    }
+    fail((e as Error).message, 2);
+  }
+  const cleaned = await cleanStaleRuns(runsDirOf(dataDir), { keep: DEFAULT_KEEP_FINISHED });
+  const line = describeCleanup(cleaned);
+  if (line) log(line);
+}
+
 function onSignals(runs: RunManager, server: RunningServer): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -60,7 +77,7 @@ function onSignals(runs: RunManager, server: RunningServer): void {
 async function main(): Promise<void> {
   const config = readConfig();
   await checkQemu(config);
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await claimDataDir(config.dataDir);
   let token: string;
   try {
     token = (await resolveToken(config.dataDir, config.token)).token;

@@ -12,7 +12,9 @@ import {
   type Topology,
 } from '@mpqemu/shared';
 import { loadConfig } from '../config.ts';
-import { createRunManager } from '../runs/manager.ts';
+import { DataDirBusy, lockDataDir, type DataDirLock } from '../runs/data-dir-lock.ts';
+import { createRunManager, DEFAULT_KEEP_FINISHED, runsDirOf } from '../runs/manager.ts';
+import { cleanStaleRuns, describeCleanup } from '../runs/stale-runs.ts';
 import { StartRefused, type RunManager } from '../runs/types.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { formatProblem } from './load-file.ts';
@@ -34,6 +36,26 @@ async function confirm(warnings: Problem[], yes: boolean, io: CliIo): Promise<bo
   const answer = await rl.question('Start anyway? [y/N] ');
   rl.close();
   return /^y(es)?$/i.test(answer.trim());
+}
+
+/**
+ * `up` runs under the data dir's lock, like the server: a server starting meanwhile would
+ * otherwise take this run for a dead one's leftovers and delete it (and `up` would do the same to
+ * the server's runs). Null, with the reason printed, when a server or another `up` owns it.
+ */
+async function claimDataDir(dataDir: string, io: CliIo): Promise<DataDirLock | null> {
+  try {
+    const lock = await lockDataDir(dataDir, 'mpqemu up');
+    const line = describeCleanup(
+      await cleanStaleRuns(runsDirOf(dataDir), { keep: DEFAULT_KEEP_FINISHED }),
+    );
+    if (line) io.stderr(`[mpqemu] ${line}\n`);
+    return lock;
+  } catch (e) {
+    if (!(e instanceof DataDirBusy)) throw e;
+    io.stderr(`${e.message}; stop it, or set MPQEMU_DATA_DIR to another directory\n`);
+    return null;
+  }
 }
 
 /** Prints the steps and status changes of a run as they happen; resolves with the last snapshot. */
@@ -97,6 +119,8 @@ export async function up(
 
   const config = loadConfig([], process.env);
   if (config === 'help') return EXIT.usage;
+  const lock = await claimDataDir(config.dataDir, io);
+  if (!lock) return EXIT.failed;
   const manager = createRunManager({
     capabilities: () => Promise.resolve(caps),
     dataDir: config.dataDir,
@@ -113,6 +137,7 @@ export async function up(
   } catch (e) {
     if (!(e instanceof StartRefused)) throw e;
     io.stderr(`${e.message}\n${e.problems.map(formatProblem).join('\n')}\n`);
+    lock.release();
     return EXIT.failed;
   }
 
@@ -140,5 +165,6 @@ export async function up(
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await manager.shutdown();
+    lock.release();
   }
 }

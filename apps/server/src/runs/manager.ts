@@ -3,6 +3,7 @@
  * the resulting runs. The API calls only the RunManager methods (types.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, realpath, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
@@ -47,6 +48,8 @@ export interface RunManagerOptions {
 }
 
 const MiB = 1024 * 1024;
+/** Finished runs kept, here and by the stale-run cleanup at start (stale-runs.ts). */
+export const DEFAULT_KEEP_FINISHED = 50;
 /** sun_path is 108 bytes including the NUL: a longer socket path fails inside QEMU. */
 const MAX_SOCKET_PATH = 107;
 
@@ -61,9 +64,17 @@ function summarize(problems: readonly Problem[]): string {
   return problems.length === 1 ? first : `${first} (and ${problems.length - 1} more)`;
 }
 
-/** Creates the launcher. Call shutdown() before the server exits. */
+/** Where the runs of `dataDir` live. */
+export function runsDirOf(dataDir: string): string {
+  return join(resolve(dataDir), 'runs');
+}
+
+/**
+ * Creates the launcher. The caller holds the data-dir lock (data-dir-lock.ts), having cleaned
+ * what a dead predecessor left (stale-runs.ts). Call shutdown() before the server exits.
+ */
 export function createRunManager(options: RunManagerOptions): RunManager {
-  const runsDir = join(resolve(options.dataDir), 'runs');
+  const runsDir = runsDirOf(options.dataDir);
   const runs = new Map<string, Run>();
   const all = new Topic<RunInfo>();
   const settings: Omit<RunSettings, 'setpriv'> = {
@@ -74,7 +85,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     consoleBytes: options.consoleBytes ?? MiB,
     culpritLines: 20,
   };
-  const keepFinished = options.keepFinished ?? 50;
+  const keepFinished = options.keepFinished ?? DEFAULT_KEEP_FINISHED;
   let shuttingDown = false;
 
   function lookup(runId: string): Run {
@@ -152,7 +163,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     }
 
     let id = randomBytes(6).toString('hex');
-    while (runs.has(id)) id = randomBytes(6).toString('hex');
+    // A stale run's directory kept for its logs may hold an id this manager never issued.
+    while (runs.has(id) || existsSync(join(runsDir, id))) id = randomBytes(6).toString('hex');
     const dir = join(runsDir, id);
     const planned = planLaunch(checked.topology, caps, { runDir: dir });
     if (!planned.ok) {

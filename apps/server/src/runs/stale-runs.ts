@@ -1,0 +1,167 @@
+/**
+ * What a dead owner of the data directory left in `<dataDir>/runs`. Called only with the data-dir
+ * lock held (data-dir-lock.ts), so every run directory there belongs to a process that is gone:
+ * a server or `mpqemu up` killed by SIGKILL or a crash skipped its own cleanup.
+ *
+ * Policy, the same as the launcher's for finished runs: the newest `keep` run directories stay
+ * for post-mortems with their *.log files only (sockets mean nothing once QEMU is gone, and a stale
+ * socket file would make the directory look live); older ones are deleted whole.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { lstat, readdir, realpath, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface StaleCleanup {
+  /** Run directories found. */
+  runs: number;
+  /** Socket files removed. */
+  sockets: number;
+  /** Run directories kept (logs only). */
+  kept: number;
+  /** Run directories deleted. */
+  deleted: number;
+  /** QEMU processes that still referenced a stale run directory and were killed. */
+  killed: number[];
+  /** Other processes that reference one (e.g. a `tail -f` of a log): left alone. */
+  spared: { pid: number; command: string }[];
+}
+
+export interface StaleOptions {
+  /** Newest run directories whose logs are kept. */
+  keep: number;
+  /** After SIGTERM, before SIGKILL. Default 3 s. */
+  killGraceMs?: number;
+}
+
+function cmdline(pid: number): string[] | null {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return raw === '' ? null : raw.replace(/\0$/, '').split('\0');
+  } catch {
+    return null;
+  }
+}
+
+/** Still executing: neither gone nor a zombie waiting for init to reap it. */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Processes whose argv names a path inside one of `dirs`, e.g. QEMU's `-qmp unix:DIR/main.qmp`. */
+function processesIn(dirs: readonly string[]): { pid: number; argv: string[] }[] {
+  const found: { pid: number; argv: string[] }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!/^\d+$/.test(entry) || pid === process.pid) continue;
+    const argv = cmdline(pid);
+    if (argv?.some((arg) => dirs.some((d) => arg.includes(`${d}/`)))) found.push({ pid, argv });
+  }
+  return found;
+}
+
+/** SIGTERM first: QEMU then flushes qcow2 metadata; SIGKILL for one that does not listen. */
+async function kill(pids: readonly number[], graceMs: number, dirs: readonly string[]) {
+  const send = (pid: number, signal: NodeJS.Signals) => {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone, or not ours to kill (EPERM): nothing more to do from here.
+    }
+  };
+  for (const pid of pids) send(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (pids.some(running) && Date.now() < deadline) await sleep(50);
+  // Checked again, so that a pid reused meanwhile by an unrelated process is not hit.
+  const stubborn = new Set(processesIn(dirs).map((p) => p.pid));
+  for (const pid of pids) if (stubborn.has(pid)) send(pid, 'SIGKILL');
+}
+
+async function newestLogTime(dir: string, names: readonly string[]): Promise<number> {
+  const times = await Promise.all(
+    [dir, ...names.filter((n) => n.endsWith('.log')).map((n) => join(dir, n))].map((p) =>
+      lstat(p).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      ),
+    ),
+  );
+  return Math.max(...times);
+}
+
+/** Kills leftovers, removes sockets, prunes old run directories. See the module comment. */
+export async function cleanStaleRuns(
+  runsDir: string,
+  options: StaleOptions,
+): Promise<StaleCleanup> {
+  const result: StaleCleanup = { runs: 0, sockets: 0, kept: 0, deleted: 0, killed: [], spared: [] };
+  let entries;
+  try {
+    entries = await readdir(runsDir, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return result;
+    throw e;
+  }
+  const dirs = entries.filter((e) => e.isDirectory()).map((e) => join(runsDir, e.name));
+  result.runs = dirs.length;
+  if (dirs.length === 0) return result;
+
+  // The launcher names run directories from the data dir as given; match its real path too.
+  const real = await realpath(runsDir).catch(() => runsDir);
+  const needles = [...dirs, ...dirs.map((d) => join(real, basename(d)))];
+  const found = processesIn(needles);
+  const qemus = found.filter((p) => basename(p.argv[0] ?? '').startsWith('qemu'));
+  result.spared = found
+    .filter((p) => !qemus.includes(p))
+    .map((p) => ({ pid: p.pid, command: p.argv.join(' ').slice(0, 200) }));
+  result.killed = qemus.map((p) => p.pid);
+  if (qemus.length > 0) await kill(result.killed, options.killGraceMs ?? 3_000, needles);
+
+  const listed = await Promise.all(
+    dirs.map(async (dir) => {
+      const names = await readdir(dir).catch(() => []);
+      return { dir, names, time: await newestLogTime(dir, names) };
+    }),
+  );
+  listed.sort((a, b) => b.time - a.time);
+  for (const [index, { dir, names }] of listed.entries()) {
+    for (const name of names) {
+      const stat = await lstat(join(dir, name)).catch(() => null);
+      if (stat?.isSocket()) result.sockets++;
+    }
+    const logs = names.filter((n) => n.endsWith('.log'));
+    if (index < options.keep && logs.length > 0) {
+      const others = names.filter((n) => !n.endsWith('.log'));
+      await Promise.all(others.map((n) => rm(join(dir, n), { recursive: true, force: true })));
+      result.kept++;
+    } else {
+      await rm(dir, { recursive: true, force: true });
+      result.deleted++;
+    }
+  }
+  return result;
+}
+
+/** One line for the server's log, or null when there was nothing to clean. */
+export function describeCleanup(c: StaleCleanup): string | null {
+  if (c.runs === 0) return null;
+  const parts = [
+    `${c.runs} stale run director${c.runs === 1 ? 'y' : 'ies'} left by a previous process`,
+    `${c.sockets} socket${c.sockets === 1 ? '' : 's'} removed`,
+    `logs of ${c.kept} kept`,
+    `${c.deleted} deleted`,
+    c.killed.length === 0
+      ? 'no QEMU was left running'
+      : `killed leftover QEMU pid ${c.killed.join(', ')}`,
+  ];
+  if (c.spared.length > 0) {
+    parts.push(`left alone: ${c.spared.map((s) => `pid ${s.pid} (${s.command})`).join('; ')}`);
+  }
+  return `cleaned ${parts.join(', ')}`;
+}

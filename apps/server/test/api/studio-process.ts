@@ -1,0 +1,74 @@
+/** The real server (main.ts) as a child process, as a user starts it, on a given data directory. */
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { generateToken } from '../../src/security/token.ts';
+import { REPO_ROOT } from './harness.ts';
+
+const MAIN = join(REPO_ROOT, 'apps/server/src/main.ts');
+
+export interface Studio {
+  child: ReturnType<typeof spawnStudio>;
+  pid: number;
+  token: string;
+  base: string;
+  /** Everything the server wrote to stderr so far. */
+  stderr(): string;
+  /** A Bearer-authenticated request to the API. */
+  call(path: string, init?: RequestInit): Promise<Response>;
+}
+
+function options(dataDir: string, token: string) {
+  return {
+    cwd: REPO_ROOT,
+    env: { MPQEMU_DATA_DIR: dataDir, MPQEMU_PORT: '0', MPQEMU_TOKEN: token },
+    reject: false,
+    stdin: 'ignore',
+  } as const;
+}
+
+/** Runs main.ts on `dataDir` to its exit (for a server expected to refuse to start). */
+export function runStudio(dataDir: string, timeoutMs = 60_000) {
+  return execa('node', ['--import', 'tsx', MAIN], {
+    ...options(dataDir, generateToken()),
+    timeout: timeoutMs,
+  });
+}
+
+function spawnStudio(dataDir: string, token: string) {
+  return execa('node', ['--import', 'tsx', MAIN], { ...options(dataDir, token), buffer: false });
+}
+
+/** Starts the server and resolves once it prints its URL; rejects if it exits first. */
+export async function startStudio(dataDir: string): Promise<Studio> {
+  const token = generateToken();
+  const child = spawnStudio(dataDir, token);
+  let err = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (c: string) => (err += c));
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (c: string) => {
+      out += c;
+      const found = /mpqemu studio is running: (\S+)\n/.exec(out);
+      if (found?.[1]) resolve(new URL(found[1]).origin);
+    });
+    void child.then((r) => reject(new Error(`the server exited (${r.exitCode}): ${err}`)));
+  });
+  return {
+    child,
+    pid: child.pid ?? 0,
+    token,
+    base,
+    stderr: () => err,
+    call: (path, init = {}) =>
+      fetch(`${base}${path}`, {
+        ...init,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          ...(init.headers as Record<string, string> | undefined),
+        },
+      }),
+  };
+}
