@@ -37,7 +37,7 @@ export const QMP_OPERATIONS: Readonly<Record<QmpOperation, QmpOperationInfo>> = 
   'query-pci': {
     label: 'PCI devices',
     description:
-      "The PCI devices this process emulates. On a remote process it shows the proxied device's real vendor:device; the main QEMU shows 0000:0000 for a proxy.",
+      "The PCI devices this process emulates. On a remote process it shows the proxied device's real vendor:device. The main QEMU does not know a proxy's ids: QEMU 7.2 shows 0000:0000 for the first proxy and the previous proxy's ids for each later one (measured).",
     readOnly: true,
     mainOnly: false,
   },

@@ -2,6 +2,7 @@ import type { RunInfo } from '@mpqemu/shared';
 import { lazy, Suspense, useState } from 'react';
 import { ProcessLog } from './process-log.tsx';
 import { ProcessTable } from './process-table.tsx';
+import { QmpPanel } from './qmp-panel.tsx';
 import { RunBanner } from './run-banner.tsx';
 import { RunStepsBox } from './run-steps.tsx';
 import { isActive } from './runs-store.ts';
@@ -51,6 +52,9 @@ export function RunDetails({ run }: { run: RunInfo }) {
               process={process.name}
               droppedAtStart={process.logDropped}
             />
+          )}
+          {process && (
+            <QmpPanel key={`qmp/${run.id}/${process.name}`} run={run} process={process} />
           )}
           <RunStepsBox steps={run.steps} status={run.status} />
         </div>
