@@ -15,6 +15,8 @@ test.describe('running a topology', () => {
     expect(codes).toContain('proxy.tcg-no-interrupts');
 
     await expect(runPanel.status).toHaveText('running', { timeout: BOOT_TIMEOUT });
+    // The point of one click on Start: the guest's console is in view, no scrolling or resizing.
+    await expect(runPanel.console).toBeInViewport();
     await runPanel.showSteps();
     await expect(runPanel.steps.last()).toBeVisible();
     expect(await runPanel.steps.count()).toBeGreaterThan(1);

@@ -19,7 +19,6 @@ export function ProcessTable({ processes, stats, selected, onSelect }: ProcessTa
           <th scope="col">Process</th>
           <th scope="col">State</th>
           <th scope="col">PID</th>
-          <th scope="col">Exit</th>
           <th scope="col">CPU</th>
           <th scope="col">Memory</th>
         </tr>
@@ -53,9 +52,12 @@ export function ProcessTable({ processes, stats, selected, onSelect }: ProcessTa
               </th>
               <td>
                 <span className={`run-chip run-tone--${processTone(p.status)}`}>{p.status}</span>
+                {/* Under the state, not a column of its own: the table must fit beside the console. */}
+                <span className="run-process__exit" data-testid="run-process-exit">
+                  {exitText(p)}
+                </span>
               </td>
               <td data-testid="run-process-pid">{p.pid ?? '–'}</td>
-              <td data-testid="run-process-exit">{exitText(p)}</td>
               <td>
                 <Sparkline values={series?.cpu ?? []} max={100} label={`CPU of ${p.name}`} />
                 <span className="run-metric">{cpu === undefined ? '' : `${cpu.toFixed(0)}%`}</span>

@@ -9,7 +9,7 @@ export interface SparklineProps {
 }
 
 /** A tiny inline chart; a chart library would cost more than the whole run panel. */
-export function Sparkline({ values, max, width = 80, height = 20, label, testId }: SparklineProps) {
+export function Sparkline({ values, max, width = 48, height = 20, label, testId }: SparklineProps) {
   const top = Math.max(max ?? 0, ...values, 1e-9);
   const step = values.length > 1 ? width / (values.length - 1) : 0;
   const points = values

@@ -9,13 +9,18 @@ const RunPanel = lazy(() => import('../runs/run-panel.tsx').then((m) => ({ defau
 
 type Tab = 'problems' | 'preview' | 'run';
 const MIN_H = 120;
+const RUN_HEIGHT_SHARE = 0.45;
 
 /** Bottom dock: problems, command preview and runs, resizable by its top edge. */
 export function Dock() {
   const [tab, setTab] = useState<Tab>('problems');
-  // A start shows the run panel, so its steps are seen as they happen.
-  useOnRunStarted(() => setTab('run'));
   const [height, setHeight] = useState(250);
+  // A start shows the run panel, tall enough that the guest's console is in view without
+  // scrolling: seeing the guest find its devices is the point of pressing Start.
+  useOnRunStarted(() => {
+    setTab('run');
+    setHeight((h) => Math.max(h, Math.round(window.innerHeight * RUN_HEIGHT_SHARE)));
+  });
   const problems = useDesigner((s) => s.problems);
   const topology = useDesigner((s) => s.topology);
   const name = useDesigner((s) => s.name);
