@@ -42,6 +42,8 @@ export class RunPanel {
   readonly processes: Locator;
   readonly banner: Locator;
   readonly console: Locator;
+  /** Stop turns into this while the selected run is stopping. */
+  readonly forceStop: Locator;
 
   constructor(readonly page: Page) {
     this.root = page.getByTestId('run-panel');
@@ -51,6 +53,7 @@ export class RunPanel {
     this.processes = this.details.getByTestId('run-process');
     this.banner = this.details.getByTestId('run-banner');
     this.console = this.details.getByTestId('serial-console');
+    this.forceStop = page.getByTestId('run-force-stop');
   }
 
   /** Clicks Start on a topology with warnings: the dialog must open; confirms it, returns the codes. */

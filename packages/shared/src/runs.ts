@@ -49,6 +49,11 @@ export interface RunInfo {
   culpritLog: string[];
   /** Warnings the user started it with. */
   problems: Problem[];
+  /**
+   * Set while a stop waits for the guest to power off (ACPI): when it asked, and how long it
+   * waits at most before quitting QEMU. Lets a UI offer to force the stop. Absent otherwise.
+   */
+  powerDown?: { since: number; graceMs: number } | null;
 }
 
 export interface LogChunk {

@@ -1,6 +1,6 @@
 /**
  * `mpqemu up`: runs a topology with the server's launcher, in the terminal. Status goes to
- * stderr, the guest's serial console to stdout; Ctrl-C stops the run cleanly.
+ * stderr, the guest's serial console to stdout; Ctrl-C stops the run cleanly, a second one forces.
  */
 import { createInterface } from 'node:readline/promises';
 import {
@@ -18,6 +18,9 @@ import { cleanStaleRuns, describeCleanup } from '../runs/stale-runs.ts';
 import { StartRefused, type RunManager } from '../runs/types.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { formatProblem } from './load-file.ts';
+
+/** How long a Ctrl-C lets the guest power off before quitting QEMU. */
+const STOP_GRACE_MS = 3_000;
 
 export interface UpOptions {
   /** Acknowledge every warning without asking. */
@@ -101,6 +104,31 @@ function attachConsole(manager: RunManager, runId: string, signal: AbortSignal, 
   };
 }
 
+/**
+ * The Ctrl-C handler: the first asks the guest to power off, the second forces (QMP quit, then
+ * signals), further ones are ignored: the teardown is already as fast as it gets.
+ */
+function stopper(manager: RunManager, runId: string, io: CliIo): () => void {
+  let presses = 0;
+  return () => {
+    presses += 1;
+    if (presses === 1) {
+      // A run still starting is not asked to power off: stop() goes straight to the signals.
+      const asking = manager.get(runId)?.status !== 'starting';
+      const seconds = Math.round(STOP_GRACE_MS / 1000);
+      io.stderr(
+        asking
+          ? `\n[mpqemu] stopping: waiting up to ${seconds} s for the guest to power off; Ctrl-C again to force\n`
+          : '\n[mpqemu] stopping…\n',
+      );
+      void manager.stop(runId).catch(() => undefined);
+    } else if (presses === 2) {
+      io.stderr('\n[mpqemu] forcing: quitting QEMU now (unsaved guest data is lost)\n');
+      void manager.stop(runId, { force: true }).catch(() => undefined);
+    }
+  };
+}
+
 /** Starts the run, streams it until it ends, returns the exit status. */
 export async function up(
   topology: Topology,
@@ -126,7 +154,7 @@ export async function up(
     dataDir: config.dataDir,
     imageRoots: config.imageRoots,
     // A terminal user pressing Ctrl-C wants the VM gone, not a long ACPI wait.
-    stopGraceMs: 3_000,
+    stopGraceMs: STOP_GRACE_MS,
   });
   let info: RunInfo;
   try {
@@ -142,13 +170,7 @@ export async function up(
   }
 
   const abort = new AbortController();
-  let stopRequested = false;
-  const stop = () => {
-    if (stopRequested) return;
-    stopRequested = true;
-    io.stderr('\n[mpqemu] stopping…\n');
-    void manager.stop(info.id).catch(() => undefined);
-  };
+  const stop = stopper(manager, info.id, io);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   const detach = attachConsole(manager, info.id, abort.signal, stop);

@@ -44,10 +44,16 @@ export const runsRouter = router({
         }),
       ),
     ),
-  stop: publicProcedure.input(RunRef).mutation(({ ctx, input }) => {
-    runOrThrow(ctx, input.runId);
-    return mapErrors(() => ctx.runs.stop(input.runId));
-  }),
+  /**
+   * Resolves when no process is left. `force` skips the guest's power-down; sent while a stop
+   * waits for the guest, it makes that same stop quit QEMU at once.
+   */
+  stop: publicProcedure
+    .input(z.strictObject({ runId: RunIdSchema, force: z.boolean().default(false) }))
+    .mutation(({ ctx, input }) => {
+      runOrThrow(ctx, input.runId);
+      return mapErrors(() => ctx.runs.stop(input.runId, { force: input.force }));
+    }),
   list: publicProcedure.query(({ ctx }) => ctx.runs.list()),
   get: publicProcedure.input(RunRef).query(({ ctx, input }) => runOrThrow(ctx, input.runId)),
   events: publicProcedure

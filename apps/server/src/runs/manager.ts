@@ -212,7 +212,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
 
   return {
     start,
-    stop: (runId) => lookup(runId).stop(),
+    stop: (runId, stopOptions) => lookup(runId).stop(stopOptions),
     list: () => [...runs.values()].map((r) => r.snapshot()),
     get: (runId) => runs.get(runId)?.snapshot(),
     events(runId, signal) {

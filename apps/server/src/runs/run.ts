@@ -12,12 +12,23 @@ import { SerialConsole } from './serial-console.ts';
 import { spawnPlan } from './spawn.ts';
 import { StatsSampler } from './stats-sampler.ts';
 import { exitedWithin, terminate } from './terminate.ts';
+import type { StopOptions } from './types.ts';
+
+/** Resolves when `signal` aborts (never, if it does not). */
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+}
 
 export class Run extends RunRecord {
   readonly console: SerialConsole;
   readonly stats: StatsSampler;
   private readonly abort = new AbortController();
   private ending: Promise<RunInfo> | null = null;
+  /** Aborted by a force stop: every wait for a graceful exit ends at once. */
+  private readonly forced = new AbortController();
   private readonly ended: Promise<void>;
   private markEnded: () => void = () => undefined;
 
@@ -226,8 +237,12 @@ export class Run extends RunRecord {
     });
   }
 
-  /** Powerdown, grace period, quit, SIGTERM, SIGKILL. */
-  stop(): Promise<RunInfo> {
+  /**
+   * Powerdown, grace period, quit, SIGTERM, SIGKILL. `force` skips the power-down; given while
+   * a stop already waits for the guest, it cuts that wait short (the same teardown escalates).
+   */
+  stop(options: StopOptions = {}): Promise<RunInfo> {
+    if (options.force === true) this.forced.abort();
     if (this.ending) return this.ending.then(() => this.snapshot());
     const wasStarting = this.info.status === 'starting';
     this.abort.abort();
@@ -236,24 +251,46 @@ export class Run extends RunRecord {
     return this.finish(async () => {
       const main = this.handles.get('main');
       if (main?.alive && main.qmp && !wasStarting) {
-        const grace = this.settings.stopGraceMs;
-        const down = this.step(
-          `Asking the guest to power off (grace ${Math.round(grace / 1000)} s)`,
-        );
-        await main.qmp.execute('system_powerdown', undefined, 2000).catch(() => undefined);
-        if (await exitedWithin([main], grace)) {
-          this.settle(down, 'done', 'The guest powered off');
-        } else {
-          this.settle(down, 'done', 'The guest did not power off in time; quitting QEMU');
-          await main.qmp?.execute('quit', undefined, 2000).catch(() => undefined);
-          await exitedWithin([main], 2000);
-        }
+        if (!this.forced.signal.aborted) await this.powerDown(main);
+        if (main.alive) await this.quit(main);
       }
+      const how = this.forced.signal.aborted ? 'force-stopped' : 'stopped';
       return {
         status: 'stopped',
-        reason: wasStarting ? 'stopped by the user during start' : 'stopped by the user',
+        reason: `${how} by the user${wasStarting ? ' during start' : ''}`,
       };
     });
+  }
+
+  /** ACPI power button, then up to the grace period (or a force stop) for the guest to obey. */
+  private async powerDown(main: ProcessHandle): Promise<void> {
+    const grace = this.settings.stopGraceMs;
+    const seconds = Math.round(grace / 1000);
+    const since = Date.now();
+    this.info.powerDown = { since, graceMs: grace };
+    const down = this.step(`Asked the guest to power off (up to ${seconds} s)`);
+    const ask = main.qmp?.execute('system_powerdown', undefined, 2000).catch(() => undefined);
+    const off = await Promise.race([ask, aborted(this.forced.signal)]).then(() =>
+      exitedWithin([main], Math.max(0, since + grace - Date.now()), this.forced.signal),
+    );
+    this.info.powerDown = null;
+    const waited = ((Date.now() - since) / 1000).toFixed(1);
+    if (off) this.settle(down, 'done', `The guest powered off after ${waited} s`);
+    else if (this.forced.signal.aborted) {
+      this.settle(down, 'done', `Force stop: stopped waiting for the guest after ${waited} s`);
+    } else this.settle(down, 'done', `The guest did not power off within ${seconds} s`);
+  }
+
+  private async quit(main: ProcessHandle): Promise<void> {
+    const forced = this.forced.signal.aborted;
+    const quit = this.step(forced ? 'Forced: QMP quit' : 'Quitting QEMU (QMP quit)');
+    await main.qmp?.execute('quit', undefined, 2000).catch(() => undefined);
+    const gone = await exitedWithin([main], 2000);
+    this.settle(
+      quit,
+      gone ? 'done' : 'failed',
+      `${forced ? 'Forced: ' : ''}${gone ? 'QEMU quit' : 'QEMU did not quit within 2 s'}`,
+    );
   }
 
   private end(status: RunStatus, reason: string): Promise<RunInfo> {
@@ -270,7 +307,7 @@ export class Run extends RunRecord {
         // Remote processes exit by themselves once the main QEMU is gone.
         const main = this.handles.get('main');
         const natural = main && !main.alive ? this.settings.killGraceMs : 0;
-        await terminate(all, natural, this.settings.killGraceMs);
+        await terminate(all, natural, this.settings.killGraceMs, this.forced.signal);
         this.settle(ending, 'done', 'No process of this run is left');
       }
       await Promise.all(all.map((h) => h.exited));

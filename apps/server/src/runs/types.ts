@@ -21,6 +21,11 @@ export interface StartOptions {
   acknowledged?: readonly string[];
 }
 
+export interface StopOptions {
+  /** Quit QEMU now instead of giving the guest time to power off: unsaved guest data is lost. */
+  force?: boolean;
+}
+
 /** Thrown by start(): nothing was started. */
 export class StartRefused extends Error {
   constructor(
@@ -39,8 +44,11 @@ export interface RunManager {
    * when the topology has errors or unacknowledged warnings, or the host check fails.
    */
   start(topology: Topology, options?: StartOptions): Promise<RunInfo>;
-  /** Powerdown with a grace period, then quit, SIGTERM, SIGKILL. Resolves when no process remains. */
-  stop(runId: string): Promise<RunInfo>;
+  /**
+   * Powerdown with a grace period, then quit, SIGTERM, SIGKILL. Resolves when no process remains.
+   * With `force`, skips the power-down; while a stop already waits for the guest, cuts it short.
+   */
+  stop(runId: string, options?: StopOptions): Promise<RunInfo>;
   list(): RunInfo[];
   get(runId: string): RunInfo | undefined;
   /** Snapshots of one run (or of every run when runId is null), starting with the current one. */

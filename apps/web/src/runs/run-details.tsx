@@ -8,6 +8,7 @@ import { RunStepsBox } from './run-steps.tsx';
 import { isActive } from './runs-store.ts';
 import { runTone } from './status.ts';
 import { useRunStats } from './use-run-stats.ts';
+import { powerDownNote } from './use-stop-run.ts';
 import './run-details.css';
 
 // xterm is ~300 KB; only a page that shows a run pays for it.
@@ -20,6 +21,7 @@ export function RunDetails({ run }: { run: RunInfo }) {
   const [logOf, setLogOf] = useState<string | null>(null);
   const process = run.processes.find((p) => p.name === logOf);
   const hasSerial = run.processes.some((p) => p.role === 'main');
+  const powerDown = powerDownNote(run);
   return (
     <div
       className="run-details"
@@ -34,6 +36,11 @@ export function RunDetails({ run }: { run: RunInfo }) {
         <span className="run-details__name">{run.topologyName ?? run.vmName}</span>
         {run.reason !== null && run.status === 'stopped' && (
           <span className="run-details__reason">{run.reason}</span>
+        )}
+        {powerDown !== null && (
+          <span className="run-details__reason" data-testid="run-power-down" role="status">
+            {powerDown}
+          </span>
         )}
       </header>
       <RunBanner run={run} />

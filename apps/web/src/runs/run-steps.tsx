@@ -4,7 +4,7 @@ import { formatTime } from './status.ts';
 
 const MARK: Record<RunStep['state'], string> = { active: '…', done: '✓', failed: '✗' };
 
-/** The orchestration as it happens: each remote, the channels, the main QEMU, readiness. */
+/** The orchestration as it happens: each remote, the main QEMU, readiness, and the stop. */
 export function RunSteps({ steps }: { steps: readonly RunStep[] }) {
   if (steps.length === 0) return null;
   return (
@@ -43,7 +43,7 @@ export function RunStepsBox({ steps, status }: { steps: readonly RunStep[]; stat
         aria-expanded={open}
         onClick={() => setUserOpen(!open)}
       >
-        <span aria-hidden="true">{open ? '▾' : '▸'}</span> Start steps ({steps.length})
+        <span aria-hidden="true">{open ? '▾' : '▸'}</span> Steps ({steps.length})
         {!open && last && <span className="run-steps-box__last">{last.text}</span>}
       </button>
       <div hidden={!open}>

@@ -2,7 +2,7 @@ import type { Problem, Topology } from '@mpqemu/shared';
 import { useRuns } from './runs-provider.tsx';
 import { isActive } from './runs-store.ts';
 import { useStartRun } from './use-start-run.ts';
-import { useStopRun } from './use-stop-run.ts';
+import { forceStopTitle, useStopRun } from './use-stop-run.ts';
 import { WarningsDialog } from './warnings-dialog.tsx';
 import './start-stop-button.css';
 
@@ -13,14 +13,15 @@ export interface StartStopButtonProps {
 }
 
 /**
- * Start the open topology (after confirming its warnings), or stop the selected run. Several runs
- * may be alive at once, so Start stays available while one runs.
+ * Start the open topology (after confirming its warnings), or stop the selected run; while that
+ * run is stopping, Stop turns into Force stop. Several runs may be alive at once, so Start stays
+ * available while one runs.
  */
 export function StartStopButton({ topology, topologyName, problems }: StartStopButtonProps) {
   const flow = useStartRun({ topology, topologyName, problems });
-  const { stop, pending: stopping } = useStopRun();
+  const { stop, force, pending: stopping, forcing } = useStopRun();
   const selected = useRuns((s) => (s.selectedId === null ? undefined : s.runs[s.selectedId]));
-  const canStop = selected !== undefined && isActive(selected) && selected.status !== 'stopping';
+  const canStop = selected !== undefined && isActive(selected);
   return (
     <div className="run-controls" data-testid="run-controls">
       <button
@@ -33,16 +34,31 @@ export function StartStopButton({ topology, topologyName, problems }: StartStopB
       >
         {flow.pending ? 'Starting…' : 'Start'}
       </button>
-      <button
-        type="button"
-        className="run-button"
-        data-testid="run-stop"
-        disabled={!canStop || stopping}
-        title={selected ? `Stop ${selected.vmName}` : 'No run selected'}
-        onClick={() => selected && stop(selected.id)}
-      >
-        Stop
-      </button>
+      {selected?.status === 'stopping' ? (
+        // The guest may never power off (a proxied disk under TCG gets no interrupts): waiting
+        // out the whole grace is the only alternative, so the choice stays in the user's hands.
+        <button
+          type="button"
+          className="run-button run-button--danger"
+          data-testid="run-force-stop"
+          disabled={forcing}
+          title={forceStopTitle(selected)}
+          onClick={() => force(selected.id)}
+        >
+          {forcing ? 'Forcing…' : 'Force stop'}
+        </button>
+      ) : (
+        <button
+          type="button"
+          className="run-button"
+          data-testid="run-stop"
+          disabled={!canStop || stopping}
+          title={selected ? `Stop ${selected.vmName}` : 'No run selected'}
+          onClick={() => selected && stop(selected.id)}
+        >
+          Stop
+        </button>
+      )}
       {flow.blockedReason !== null && (
         <span className="run-controls__blocked" data-testid="run-start-blocked" role="note">
           {flow.blockedReason}
