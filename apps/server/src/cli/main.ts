@@ -17,7 +17,7 @@ import { up } from './up.ts';
 export const USAGE = `Usage:
   mpqemu print FILE [--json] [--probe] [--run-dir DIR]   the processes and argv of a topology
   mpqemu check FILE [--probe]                            its problems, one per line
-  mpqemu up FILE [--yes]                                 run it here (Ctrl-C stops it)
+  mpqemu up FILE [--yes]                                 run it here (Ctrl-C stops it, again forces)
   mpqemu export FILE [-o OUT] [--run-dir DIR]            a standalone Node.js launcher script
   mpqemu import FILE|-                                   QEMU command lines -> topology JSON
 

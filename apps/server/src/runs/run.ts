@@ -11,16 +11,9 @@ import { RunRecord, type RunSettings, type RunSpec } from './run-record.ts';
 import { SerialConsole } from './serial-console.ts';
 import { spawnPlan } from './spawn.ts';
 import { StatsSampler } from './stats-sampler.ts';
-import { exitedWithin, terminate } from './terminate.ts';
+import { powerDown, quit, type ShutdownContext } from './guest-shutdown.ts';
+import { terminate } from './terminate.ts';
 import type { StopOptions } from './types.ts';
-
-/** Resolves when `signal` aborts (never, if it does not). */
-function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) =>
-    signal.addEventListener('abort', () => resolve(), { once: true }),
-  );
-}
 
 export class Run extends RunRecord {
   readonly console: SerialConsole;
@@ -251,8 +244,9 @@ export class Run extends RunRecord {
     return this.finish(async () => {
       const main = this.handles.get('main');
       if (main?.alive && main.qmp && !wasStarting) {
-        if (!this.forced.signal.aborted) await this.powerDown(main);
-        if (main.alive) await this.quit(main);
+        const ctx = this.shutdownContext();
+        if (!this.forced.signal.aborted) await powerDown(main, ctx);
+        if (main.alive) await quit(main, ctx);
       }
       const how = this.forced.signal.aborted ? 'force-stopped' : 'stopped';
       return {
@@ -262,35 +256,15 @@ export class Run extends RunRecord {
     });
   }
 
-  /** ACPI power button, then up to the grace period (or a force stop) for the guest to obey. */
-  private async powerDown(main: ProcessHandle): Promise<void> {
-    const grace = this.settings.stopGraceMs;
-    const seconds = Math.round(grace / 1000);
-    const since = Date.now();
-    this.info.powerDown = { since, graceMs: grace };
-    const down = this.step(`Asked the guest to power off (up to ${seconds} s)`);
-    const ask = main.qmp?.execute('system_powerdown', undefined, 2000).catch(() => undefined);
-    const off = await Promise.race([ask, aborted(this.forced.signal)]).then(() =>
-      exitedWithin([main], Math.max(0, since + grace - Date.now()), this.forced.signal),
-    );
-    this.info.powerDown = null;
-    const waited = ((Date.now() - since) / 1000).toFixed(1);
-    if (off) this.settle(down, 'done', `The guest powered off after ${waited} s`);
-    else if (this.forced.signal.aborted) {
-      this.settle(down, 'done', `Force stop: stopped waiting for the guest after ${waited} s`);
-    } else this.settle(down, 'done', `The guest did not power off within ${seconds} s`);
-  }
-
-  private async quit(main: ProcessHandle): Promise<void> {
-    const forced = this.forced.signal.aborted;
-    const quit = this.step(forced ? 'Forced: QMP quit' : 'Quitting QEMU (QMP quit)');
-    await main.qmp?.execute('quit', undefined, 2000).catch(() => undefined);
-    const gone = await exitedWithin([main], 2000);
-    this.settle(
-      quit,
-      gone ? 'done' : 'failed',
-      `${forced ? 'Forced: ' : ''}${gone ? 'QEMU quit' : 'QEMU did not quit within 2 s'}`,
-    );
+  /** The run's side of the shutdown steps (guest-shutdown.ts). */
+  private shutdownContext(): ShutdownContext {
+    return {
+      step: (text) => this.step(text),
+      settle: (step, state, text) => this.settle(step, state, text),
+      setPowerDown: (state) => (this.info.powerDown = state),
+      graceMs: this.settings.stopGraceMs,
+      forced: this.forced.signal,
+    };
   }
 
   private end(status: RunStatus, reason: string): Promise<RunInfo> {

@@ -2,15 +2,17 @@ import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportLauncherScript, planLaunch, type LaunchPlan } from '@mpqemu/shared';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  guestBuilt,
+  ensureGuest,
   loadExample,
   privateExample,
   processesMentioning,
   tempDir,
   waitForText,
 } from './helpers.ts';
+
+beforeAll(ensureGuest);
 
 const EXPECTED_PCI: Record<string, string[]> = {
   'upstream-lsi': ['0000:00:05.0 1000:0012'],
@@ -67,33 +69,30 @@ describe('exported launcher script', () => {
   });
 });
 
-describe.skipIf(!guestBuilt).each(['upstream-lsi', 'rich'])(
-  'exported launcher on %s (real QEMU, TCG)',
-  (name) => {
-    it('boots the guest with every proxied device, SIGINT cleans up', async () => {
-      const { script, runDir } = await exported(name);
-      const { child, out } = start(script);
-      try {
-        for (const pci of EXPECTED_PCI[name] ?? []) {
-          await waitForText(() => out.stdout, `mpqemu-guest: pci ${pci}`, 90_000);
-        }
-        await waitForText(() => out.stderr, '[mpqemu] running', 10_000);
-        expect((await stat(runDir)).mode & 0o777).toBe(0o700);
-        // setpriv is on this host: every QEMU runs under it with --pdeathsig.
-        expect(out.stderr).not.toContain('setpriv not found');
-      } finally {
-        child.kill('SIGINT');
+describe.each(['upstream-lsi', 'rich'])('exported launcher on %s (real QEMU, TCG)', (name) => {
+  it('boots the guest with every proxied device, SIGINT cleans up', async () => {
+    const { script, runDir } = await exported(name);
+    const { child, out } = start(script);
+    try {
+      for (const pci of EXPECTED_PCI[name] ?? []) {
+        await waitForText(() => out.stdout, `mpqemu-guest: pci ${pci}`, 90_000);
       }
-      const result = await child;
-      expect(result.exitCode, out.stderr).toBe(0);
-      expect(out.stderr).toContain('[mpqemu] stopped');
-      expect(await processesMentioning(runDir)).toEqual([]);
-      await expect(stat(runDir)).rejects.toThrow(/ENOENT/);
-    });
-  },
-);
+      await waitForText(() => out.stderr, '[mpqemu] running', 10_000);
+      expect((await stat(runDir)).mode & 0o777).toBe(0o700);
+      // setpriv is on this host: every QEMU runs under it with --pdeathsig.
+      expect(out.stderr).not.toContain('setpriv not found');
+    } finally {
+      child.kill('SIGINT');
+    }
+    const result = await child;
+    expect(result.exitCode, out.stderr).toBe(0);
+    expect(out.stderr).toContain('[mpqemu] stopped');
+    expect(await processesMentioning(runDir)).toEqual([]);
+    await expect(stat(runDir)).rejects.toThrow(/ENOENT/);
+  });
+});
 
-describe.skipIf(!guestBuilt)('exported launcher when a process dies', () => {
+describe('exported launcher when a process dies', () => {
   it('stops the others, removes the sockets and exits 1', async () => {
     const { script, runDir } = await exported('upstream-lsi');
     const { child, out } = start(script);

@@ -3,7 +3,6 @@
  * topologies that point at the test guest by absolute path and at private disk images, so that a
  * test never fights another test (or another engineer) for QEMU's image lock.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,10 +14,9 @@ import { afterAll } from 'vitest';
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 export const BIN = join(REPO, 'apps/server/bin/mpqemu.mjs');
 export const EXAMPLES = join(REPO, 'examples');
-const GUEST = join(REPO, '.cache/guest');
 
-export const guestBuilt =
-  existsSync(join(GUEST, 'vmlinuz')) && existsSync(join(GUEST, 'initrd.gz'));
+/** The CLI's QEMU tests need the test guest: built here when missing, never silently skipped. */
+export { ensureGuest } from '../runs/helpers.ts';
 
 /** Runs `mpqemu ARGS` to completion. */
 export function cli(args: string[], env: Record<string, string> = {}) {

@@ -1,0 +1,61 @@
+/**
+ * The graceful half of a stop: ask the guest to power off, give it a grace period, then make the
+ * main QEMU quit. A force stop aborts `forced`, which ends every wait at once. The remote
+ * processes need no step of their own: they exit when the main QEMU does.
+ */
+import type { RunInfo, RunStep } from '@mpqemu/shared';
+import type { ProcessHandle } from './process-handle.ts';
+import { exitedWithin } from './terminate.ts';
+
+/** What the shutdown steps may touch of a run: its steps, its power-down state, its settings. */
+export interface ShutdownContext {
+  step: (text: string) => RunStep;
+  settle: (step: RunStep, state: RunStep['state'], text?: string) => void;
+  setPowerDown: (state: RunInfo['powerDown']) => void;
+  graceMs: number;
+  forced: AbortSignal;
+}
+
+const QMP_TIMEOUT_MS = 2000;
+const QUIT_WAIT_MS = 2000;
+
+/** Resolves when `signal` aborts (never, if it does not). */
+export function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+}
+
+/** ACPI power button, then up to the grace period (or a force stop) for the guest to obey. */
+export async function powerDown(main: ProcessHandle, ctx: ShutdownContext): Promise<void> {
+  const seconds = Math.round(ctx.graceMs / 1000);
+  const since = Date.now();
+  ctx.setPowerDown({ since, graceMs: ctx.graceMs });
+  const down = ctx.step(`Asked the guest to power off (up to ${seconds} s)`);
+  const ask = main.qmp
+    ?.execute('system_powerdown', undefined, QMP_TIMEOUT_MS)
+    .catch(() => undefined);
+  const off = await Promise.race([ask, aborted(ctx.forced)]).then(() =>
+    exitedWithin([main], Math.max(0, since + ctx.graceMs - Date.now()), ctx.forced),
+  );
+  ctx.setPowerDown(null);
+  const waited = ((Date.now() - since) / 1000).toFixed(1);
+  if (off) ctx.settle(down, 'done', `The guest powered off after ${waited} s`);
+  else if (ctx.forced.aborted) {
+    ctx.settle(down, 'done', `Force stop: stopped waiting for the guest after ${waited} s`);
+  } else ctx.settle(down, 'done', `The guest did not power off within ${seconds} s`);
+}
+
+/** QMP `quit`, then a short wait for the main QEMU to exit. */
+export async function quit(main: ProcessHandle, ctx: ShutdownContext): Promise<void> {
+  const forced = ctx.forced.aborted;
+  const quitting = ctx.step(forced ? 'Forced: QMP quit' : 'Quitting QEMU (QMP quit)');
+  await main.qmp?.execute('quit', undefined, QMP_TIMEOUT_MS).catch(() => undefined);
+  const gone = await exitedWithin([main], QUIT_WAIT_MS);
+  ctx.settle(
+    quitting,
+    gone ? 'done' : 'failed',
+    `${forced ? 'Forced: ' : ''}${gone ? 'QEMU quit' : 'QEMU did not quit within 2 s'}`,
+  );
+}
