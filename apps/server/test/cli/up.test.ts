@@ -5,6 +5,20 @@ import { BIN, ensureGuest, privateExample, processesMentioning, waitForText } fr
 
 beforeAll(ensureGuest);
 
+/** `mpqemu up FILE --yes` in the background, with its output collected as it comes. */
+function startUp(file: string, dataDir: string) {
+  const child = execa('node', [BIN, 'up', file, '--yes'], {
+    reject: false,
+    stdin: 'ignore',
+    env: { MPQEMU_DATA_DIR: dataDir },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return { child, stdout: () => stdout, stderr: () => stderr };
+}
+
 describe('mpqemu up (real QEMU, TCG)', () => {
   it('refuses unconfirmed warnings when stdin is not a terminal', async () => {
     const { file, dir } = await privateExample('upstream-lsi');
@@ -22,25 +36,17 @@ describe('mpqemu up (real QEMU, TCG)', () => {
   it('runs upstream-lsi: the guest sees the proxied LSI, SIGINT stops it cleanly', async () => {
     const { file, dir } = await privateExample('upstream-lsi');
     const dataDir = join(dir, 'data');
-    const child = execa('node', [BIN, 'up', file, '--yes'], {
-      reject: false,
-      stdin: 'ignore',
-      env: { MPQEMU_DATA_DIR: dataDir },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const up = startUp(file, dataDir);
     try {
-      await waitForText(() => stdout, 'mpqemu-guest: pci 0000:00:05.0 1000:0012', 90_000);
-      expect(stderr).toContain('[mpqemu] running');
+      await waitForText(up.stdout, 'mpqemu-guest: pci 0000:00:05.0 1000:0012', 90_000);
+      expect(up.stderr()).toContain('[mpqemu] running');
       expect(await processesMentioning(dataDir)).toHaveLength(2);
     } finally {
-      child.kill('SIGINT');
+      up.child.kill('SIGINT');
     }
-    const result = await child;
-    expect(result.exitCode, stderr).toBe(0);
-    expect(stderr).toContain('[mpqemu] stopped');
+    const result = await up.child;
+    expect(result.exitCode, up.stderr()).toBe(0);
+    expect(up.stderr()).toContain('[mpqemu] stopped');
     expect(await processesMentioning(dataDir)).toEqual([]);
   });
 
@@ -49,27 +55,19 @@ describe('mpqemu up (real QEMU, TCG)', () => {
     // ends the run before the power-down grace.
     const { file, dir } = await privateExample('rich');
     const dataDir = join(dir, 'data');
-    const child = execa('node', [BIN, 'up', file, '--yes'], {
-      reject: false,
-      stdin: 'ignore',
-      env: { MPQEMU_DATA_DIR: dataDir },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const up = startUp(file, dataDir);
     try {
-      await waitForText(() => stdout, 'mpqemu-guest: pci-done', 90_000);
-      child.kill('SIGINT');
-      await waitForText(() => stderr, 'Ctrl-C again to force', 10_000);
-      child.kill('SIGINT');
-      await waitForText(() => stderr, 'forcing: quitting QEMU now', 10_000);
+      await waitForText(up.stdout, 'mpqemu-guest: pci-done', 90_000);
+      up.child.kill('SIGINT');
+      await waitForText(up.stderr, 'Ctrl-C again to force', 10_000);
+      up.child.kill('SIGINT');
+      await waitForText(up.stderr, 'forcing: quitting QEMU now', 10_000);
     } finally {
-      child.kill('SIGINT');
+      up.child.kill('SIGINT');
     }
-    const result = await child;
-    expect(result.exitCode, stderr).toBe(0);
-    expect(stderr).toContain('force-stopped by the user');
+    const result = await up.child;
+    expect(result.exitCode, up.stderr()).toBe(0);
+    expect(up.stderr()).toContain('force-stopped by the user');
     expect(await processesMentioning(dataDir)).toEqual([]);
   });
 });
