@@ -3,10 +3,5 @@
 # Extra arguments go to the server (e.g. --port 8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-system.sh
-bash scripts/ensure-node-modules.sh
-bash scripts/build-guest.sh
-bash scripts/sample-disks.sh
-echo "Building the web app…"
-npm run build --silent -w apps/web >/dev/null
+bash scripts/prepare.sh
 exec node --import tsx apps/server/src/main.ts "$@"

@@ -89,12 +89,7 @@ function playwright() {
 
 mkdirSync(results, { recursive: true });
 stage('setup (system packages, npm dependencies, test guest, web build)', () => {
-  const ok =
-    run('bash', ['scripts/ensure-system.sh', '--with-browser']) &&
-    run('bash', ['scripts/ensure-node-modules.sh']) &&
-    run('bash', ['scripts/build-guest.sh']) &&
-    run('bash', ['scripts/sample-disks.sh']) &&
-    run('npm', ['run', 'build', '--silent', '-w', 'apps/web']);
+  const ok = run('bash', ['scripts/prepare.sh', '--with-browser']);
   return { ok, pass: ok ? 1 : 0, fail: ok ? 0 : 1 };
 });
 stage('typecheck', () => single('npm', ['run', '--silent', 'typecheck']));
