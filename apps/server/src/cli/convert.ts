@@ -10,7 +10,7 @@ import {
   type Topology,
 } from '@mpqemu/shared';
 import { EXIT, type CliIo } from './io.ts';
-import { formatProblem } from './load-file.ts';
+import { reportProblems } from './report.ts';
 
 export interface ExportOptions {
   output?: string | undefined;
@@ -26,13 +26,13 @@ export async function exportScript(
 ): Promise<number> {
   const planned = planLaunch(topology, caps, options.runDir ? { runDir: options.runDir } : {});
   if (!planned.ok) {
-    io.stderr(`${planned.problems.map(formatProblem).join('\n')}\n`);
+    reportProblems(planned.problems, io);
     return EXIT.failed;
   }
   const script = exportLauncherScript(planned.plan, { title: topology.vm.name });
   if (options.output === undefined) io.stdout(script);
   else await writeFile(options.output, script, { mode: 0o755 });
-  for (const p of planned.plan.problems) io.stderr(`${formatProblem(p)}\n`);
+  reportProblems(planned.plan.problems, io);
   return EXIT.ok;
 }
 

@@ -8,7 +8,6 @@ import {
   loadTopologyText,
   resolveDocumentPaths,
   type FieldError,
-  type Problem,
   type Topology,
 } from '@mpqemu/shared';
 
@@ -25,14 +24,4 @@ export async function loadTopologyFile(file: string): Promise<FileLoad> {
   const loaded = loadTopologyText(text);
   if (!loaded.ok) return loaded;
   return { ok: true, topology: resolveDocumentPaths(loaded.topology, dirname(resolve(file))) };
-}
-
-/** `file: path: message`, one per line, for load errors. */
-export function formatFieldErrors(file: string, errors: readonly FieldError[]): string {
-  return errors.map((e) => `${file}: ${e.path === '' ? '' : `${e.path}: `}${e.message}`).join('\n');
-}
-
-/** `error  code  path: message` (path `-` for the whole document). */
-export function formatProblem(p: Problem): string {
-  return `${p.severity}\t${p.code}\t${p.path === '' ? '-' : p.path}: ${p.message}`;
 }

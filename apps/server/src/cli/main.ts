@@ -6,12 +6,13 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CAPABILITIES } from '@mpqemu/shared';
 import { ConfigError } from '../config.ts';
-import { hostCapabilities } from './capabilities.ts';
+import { probeHost, type Host } from './capabilities.ts';
 import { checkTopology } from './check.ts';
 import { exportScript, importFile } from './convert.ts';
 import { EXIT, processIo, type CliIo } from './io.ts';
-import { formatFieldErrors, loadTopologyFile } from './load-file.ts';
+import { loadTopologyFile } from './load-file.ts';
 import { printPlan } from './print.ts';
+import { formatFieldErrors } from './report.ts';
 import { up } from './up.ts';
 
 export const USAGE = `Usage:
@@ -76,13 +77,18 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   const { topology } = loaded;
   let caps = DEFAULT_CAPABILITIES;
   if (values.probe || command === 'up') {
+    let host: Host;
     try {
-      caps = await hostCapabilities(topology);
+      host = await probeHost(topology);
     } catch (e) {
       // A bad MPQEMU_* setting is a usage error; a missing QEMU says how to install it.
       io.stderr(`mpqemu: ${(e as Error).message}\n`);
       return e instanceof ConfigError ? EXIT.usage : EXIT.failed;
     }
+    if (command === 'up') {
+      return up(topology, host, { yes: values.yes === true, topologyName: basename(file) }, io);
+    }
+    caps = host.caps;
   }
   switch (command) {
     case 'print':
@@ -94,9 +100,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       );
     case 'check':
       return checkTopology(topology, caps, io);
-    case 'export':
-      return exportScript(topology, caps, { output: values.output, runDir: values['run-dir'] }, io);
     default:
-      return up(topology, caps, { yes: values.yes === true, topologyName: basename(file) }, io);
+      return exportScript(topology, caps, { output: values.output, runDir: values['run-dir'] }, io);
   }
 }

@@ -1,6 +1,6 @@
 import { planLaunch, renderReadableText, type Capabilities, type Topology } from '@mpqemu/shared';
 import { EXIT, type CliIo } from './io.ts';
-import { formatProblem } from './load-file.ts';
+import { reportProblems } from './report.ts';
 
 export interface PrintOptions {
   json: boolean;
@@ -27,12 +27,10 @@ export function printPlan(
     return planned.ok ? EXIT.ok : EXIT.failed;
   }
   if (!planned.ok) {
-    io.stderr(`${planned.problems.map(formatProblem).join('\n')}\n`);
+    reportProblems(planned.problems, io);
     return EXIT.failed;
   }
   io.stdout(renderReadableText(planned.plan));
-  if (planned.plan.problems.length > 0) {
-    io.stderr(`${planned.plan.problems.map(formatProblem).join('\n')}\n`);
-  }
+  reportProblems(planned.plan.problems, io);
   return EXIT.ok;
 }

@@ -6,18 +6,17 @@ import { createInterface } from 'node:readline/promises';
 import {
   TERMINAL_RUN_STATES,
   validate,
-  type Capabilities,
   type Problem,
   type RunInfo,
   type Topology,
 } from '@mpqemu/shared';
-import { loadConfig } from '../config.ts';
 import { DataDirBusy, lockDataDir, type DataDirLock } from '../runs/data-dir-lock.ts';
 import { createRunManager, DEFAULT_KEEP_FINISHED, runsDirOf } from '../runs/manager.ts';
 import { cleanStaleRuns, describeCleanup } from '../runs/stale-runs.ts';
 import { StartRefused, type RunManager } from '../runs/types.ts';
+import type { Host } from './capabilities.ts';
 import { EXIT, type CliIo } from './io.ts';
-import { formatProblem } from './load-file.ts';
+import { formatProblem, reportProblems } from './report.ts';
 
 /** How long a Ctrl-C lets the guest power off before quitting QEMU. */
 const STOP_GRACE_MS = 3_000;
@@ -132,21 +131,19 @@ function stopper(manager: RunManager, runId: string, io: CliIo): () => void {
 /** Starts the run, streams it until it ends, returns the exit status. */
 export async function up(
   topology: Topology,
-  caps: Capabilities,
+  { config, caps }: Host,
   options: UpOptions,
   io: CliIo,
 ): Promise<number> {
   const problems = validate(topology, caps);
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) {
-    io.stderr(`${errors.map(formatProblem).join('\n')}\n`);
+    reportProblems(errors, io);
     return EXIT.failed;
   }
   const warnings = problems.filter((p) => p.severity === 'warning');
   if (!(await confirm(warnings, options.yes, io))) return EXIT.failed;
 
-  const config = loadConfig([], process.env);
-  if (config === 'help') return EXIT.usage;
   const lock = await claimDataDir(config.dataDir, io);
   if (!lock) return EXIT.failed;
   const manager = createRunManager({
@@ -164,7 +161,8 @@ export async function up(
     });
   } catch (e) {
     if (!(e instanceof StartRefused)) throw e;
-    io.stderr(`${e.message}\n${e.problems.map(formatProblem).join('\n')}\n`);
+    io.stderr(`${e.message}\n`);
+    reportProblems(e.problems, io);
     lock.release();
     return EXIT.failed;
   }

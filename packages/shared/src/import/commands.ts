@@ -50,7 +50,7 @@ const NO_ARG = new Set([
   '-h',
 ]);
 
-export function takesArgument(flag: string): boolean {
+function takesArgument(flag: string): boolean {
   return !NO_ARG.has(flag);
 }
 

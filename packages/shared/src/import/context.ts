@@ -40,7 +40,7 @@ const PROPS_FLAGS = new Set([
   '-sandbox',
 ]);
 
-export const FLAG_ALIASES: Record<string, string> = { '-M': '-machine' };
+const FLAG_ALIASES: Record<string, string> = { '-M': '-machine' };
 
 export class ImportContext {
   readonly issues: ImportIssue[] = [];
@@ -69,6 +69,12 @@ export class ImportContext {
       column: word.span.column + (start - word.span.start),
     };
     this.issues.push({ severity, message, word: this.ref(word), span });
+  }
+
+  /** Warns about the properties of `props` outside `known`: they do not reach the document. */
+  ignoredKeys(props: Props, known: readonly string[], what: string, at?: Word): void {
+    const odd = Object.keys(props).filter((k) => !known.includes(k));
+    if (odd.length > 0) this.issue('warning', `${what}: ignored ${odd.join(', ')}`, at);
   }
 
   extra(process: string, option: ParsedOption, reason: string): void {

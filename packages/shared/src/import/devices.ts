@@ -40,19 +40,12 @@ const FAMILY_KEYS: Record<Device['family'], string[]> = {
 const SCSI_DRIVE_KEYS = ['driver', 'id', 'bus', 'drive', 'scsi-id', 'lun', 'bootindex'];
 
 /** QEMU's PCI `addr`: `slot[.fn]` in hex as text, or devfn as a JSON number. */
-export function parseAddr(v: OptionValue | undefined): { slot: number; fn: number } | null {
+function parseAddr(v: OptionValue | undefined): { slot: number; fn: number } | null {
   if (typeof v === 'number') return Number.isInteger(v) ? { slot: v >> 3, fn: v & 7 } : null;
   if (typeof v !== 'string') return null;
   const m = /^(?:0x)?([0-9a-f]{1,2})(?:\.(?:0x)?([0-7]))?$/i.exec(v);
   if (!m) return null;
   return { slot: Number.parseInt(m[1] ?? '', 16), fn: Number(m[2] ?? '0') };
-}
-
-function ignoredKeys(ctx: ImportContext, props: Props, known: string[], at: Word): void {
-  const odd = Object.keys(props).filter((k) => !known.includes(k));
-  if (odd.length > 0) {
-    ctx.issue('warning', `ignored propert${odd.length > 1 ? 'ies' : 'y'} ${odd.join(', ')}`, at);
-  }
 }
 
 function idFor(sink: DeviceSink, props: Props, prefix: string): string {
@@ -90,7 +83,12 @@ function catalogueDevice(
   else if (props.addr !== undefined) {
     ctx.issue('info', `${id}: address inside the remote process dropped (the proxy's counts)`, at);
   }
-  ignoredKeys(ctx, props, [...COMMON_KEYS, ...FAMILY_KEYS[info.family]], at);
+  ctx.ignoredKeys(
+    props,
+    [...COMMON_KEYS, ...FAMILY_KEYS[info.family]],
+    `-device ${info.model}`,
+    at,
+  );
   const base = { id, placement, ...(slot === undefined ? {} : { slot }) };
   // The catalogue names the family of each model; TopologySchema re-checks the pair at the end.
   const device = { ...base, family: info.family, model: info.model } as Device;
@@ -122,7 +120,7 @@ function scsiDrive(ctx: ImportContext, draft: ProcessDraft, sink: DeviceSink, op
   const image = name ? resolveImage(ctx, draft, name, at) : null;
   if (!image) return;
   opt.consumed = true;
-  ignoredKeys(ctx, props, SCSI_DRIVE_KEYS, at);
+  ctx.ignoredKeys(props, SCSI_DRIVE_KEYS, `-device ${model}`, at);
   const id = propText(props, 'id') ?? (image.idHint || nextFreeId('disk', sink.taken));
   sink.taken.add(id);
   const bus = propText(props, 'bus');
@@ -164,7 +162,7 @@ export function importDevices(ctx: ImportContext, draft: ProcessDraft, sink: Dev
       opt.consumed = true;
       // The upstream doc names the channel `socket=`; QEMU 7.2 calls it `fd`. Either way we
       // create the socketpairs ourselves, so the number is not kept.
-      ignoredKeys(ctx, props, [...COMMON_KEYS, 'fd', 'socket'], at);
+      ctx.ignoredKeys(props, [...COMMON_KEYS, 'fd', 'socket'], '-device x-pci-proxy-dev', at);
       sink.proxies.push({ id, slot: slotOf(ctx, props, at), option: opt });
     } else if (driver === 'scsi-hd' || driver === 'scsi-cd') {
       scsiDrive(ctx, draft, sink, opt);
@@ -179,7 +177,12 @@ export function importDevices(ctx: ImportContext, draft: ProcessDraft, sink: Dev
     const devid = propText(props, 'devid');
     if (draft.role !== 'remote' || devid === undefined) continue;
     opt.consumed = true;
-    ignoredKeys(ctx, props, ['qom-type', 'id', 'devid', 'fd', 'socket'], at);
+    ctx.ignoredKeys(
+      props,
+      ['qom-type', 'id', 'devid', 'fd', 'socket'],
+      '-object x-remote-object',
+      at,
+    );
     if (sink.remoteObjects.has(draft.name)) {
       ctx.issue('warning', `a second x-remote-object in ${draft.name} (QEMU 7.2 allows one)`, at);
     } else {

@@ -23,7 +23,7 @@ const LEFTOVER_REASONS: Record<string, string> = {
   '-chardev': 'character device not used by the monitor or the serial port',
 };
 
-function isRemote(ctx: ImportContext, options: ParsedOption[]): boolean {
+function isRemote(options: ParsedOption[]): boolean {
   return options.some(
     (o) => o.option.flag === '-machine' && o.props && propText(o.props, 'type') === 'x-remote',
   );
@@ -35,7 +35,7 @@ function drafts(ctx: ImportContext, commands: QemuCommand[]) {
   let mainBinaries = 0;
   for (const cmd of commands) {
     const options = cmd.options.map((o) => ctx.parse(o));
-    if (isRemote(ctx, options)) {
+    if (isRemote(options)) {
       remotes.push({ name: '', role: 'remote', options, stray: cmd.stray });
     } else {
       // Bare option lines (the upstream doc's proxy options) belong to the main QEMU.

@@ -7,9 +7,7 @@ import { importCommandLines } from './import-command-lines.ts';
 import type { ImportResult } from './types.ts';
 
 export { importCommandLines } from './import-command-lines.ts';
-export { splitShellWords, spanAt } from './shell-words.ts';
-export type { ShellWord, SourceSpan, SplitResult } from './shell-words.ts';
-export { parseOpts, parseSize, splitClassic } from './qemu-opts.ts';
+export type { SourceSpan } from './shell-words.ts';
 export type * from './types.ts';
 
 /** A topology JSON when the text is a JSON object, QEMU command lines otherwise. */

@@ -8,7 +8,7 @@ import { propText } from './qemu-opts.ts';
 type HostForward = z.infer<typeof HostForwardSchema>;
 
 /** `tcp:127.0.0.1:2222-:22` → a forward; null when it is not of that shape. */
-export function parseHostForward(text: string): { fwd: HostForward; hostAddr: string } | null {
+function parseHostForward(text: string): { fwd: HostForward; hostAddr: string } | null {
   const m = /^(tcp|udp)?:([^:]*):(\d{1,5})-([^:]*):(\d{1,5})$/.exec(text);
   if (!m) return null;
   const hostPort = Number(m[3]);
@@ -41,8 +41,7 @@ export function netBackend(
     return fallback;
   }
   opt.consumed = true;
-  const odd = Object.keys(props).filter((k) => !['type', 'id', 'hostfwd'].includes(k));
-  if (odd.length > 0) ctx.issue('warning', `netdev "${name}": ignored ${odd.join(', ')}`, where);
+  ctx.ignoredKeys(props, ['type', 'id', 'hostfwd'], `netdev "${name}"`, where);
   const hostForwards: HostForward[] = [];
   const list = Array.isArray(props.hostfwd) ? props.hostfwd : [];
   for (const item of list) {

@@ -20,7 +20,7 @@ const REPEATABLE = new Set(['hostfwd', 'guestfwd']);
 const DOTTED = new Set(['-blockdev']);
 
 /** The key written bare first in classic syntax (`-device lsi53c895a,id=x`). */
-export const IMPLIED_KEYS: Record<string, string> = {
+const IMPLIED_KEYS: Record<string, string> = {
   '-device': 'driver',
   '-object': 'qom-type',
   '-blockdev': 'driver',
@@ -37,7 +37,7 @@ export const IMPLIED_KEYS: Record<string, string> = {
 };
 
 /** Splits classic syntax into `[key, value]` pairs, in order; `,,` is a literal comma. */
-export function splitClassic(
+function splitClassic(
   text: string,
   implied: string | undefined,
 ): { ok: true; pairs: [string, string][] } | { ok: false; message: string; offset: number } {

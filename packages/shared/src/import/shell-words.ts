@@ -32,7 +32,7 @@ export interface ShellError {
 export type SplitResult = { ok: true; commands: ShellCommand[] } | { ok: false; error: ShellError };
 
 /** Offset → 1-based line and column, for messages about pasted text. */
-export function spanAt(text: string, start: number, end = start + 1): SourceSpan {
+function spanAt(text: string, start: number, end = start + 1): SourceSpan {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < start && i < text.length; i++) {

@@ -4,22 +4,16 @@
  * consumed so they do not show up as extra arguments.
  */
 import type { Vm } from '../schema.ts';
-import type { Word } from './commands.ts';
 import { pending, type ImportContext, type ProcessDraft } from './context.ts';
-import { parseSize, propText, type Props } from './qemu-opts.ts';
+import { parseSize, propText } from './qemu-opts.ts';
 
 const MIB = 1024 * 1024;
 
 /** Versioned machine types map to the two we model; anything else is reported. */
-export function machineType(type: string): Vm['machine'] | null {
+function machineType(type: string): Vm['machine'] | null {
   if (type === 'pc' || /^pc-i440fx-[\d.]+$/.test(type)) return 'pc';
   if (type === 'q35' || /^pc-q35-[\d.]+$/.test(type)) return 'q35';
   return null;
-}
-
-function warnOthers(ctx: ImportContext, props: Props, known: string[], what: string, at?: Word) {
-  const odd = Object.keys(props).filter((k) => !known.includes(k));
-  if (odd.length > 0) ctx.issue('warning', `${what}: ignored ${odd.join(', ')}`, at);
 }
 
 /** Options that mpqemu rebuilds for every launch, in any process. */
@@ -107,8 +101,7 @@ export function importVm(ctx: ImportContext, main: ProcessDraft): Vm {
       );
     const accel = propText(props, 'accel');
     if (accel !== undefined) vm.accel = accel.startsWith('kvm') ? 'kvm' : 'tcg';
-    warnOthers(
-      ctx,
+    ctx.ignoredKeys(
       props,
       ['type', 'accel', 'memory-backend'],
       '-machine',
@@ -118,7 +111,7 @@ export function importVm(ctx: ImportContext, main: ProcessDraft): Vm {
   for (const o of take('-accel')) {
     const props = o.props ?? {};
     vm.accel = propText(props, 'accel') === 'kvm' ? 'kvm' : 'tcg';
-    warnOthers(ctx, props, ['accel'], '-accel', o.option.arg ?? undefined);
+    ctx.ignoredKeys(props, ['accel'], '-accel', o.option.arg ?? undefined);
   }
   if (take('-enable-kvm').length > 0) vm.accel = 'kvm';
   for (const o of take('-m')) {
@@ -135,8 +128,7 @@ export function importVm(ctx: ImportContext, main: ProcessDraft): Vm {
     const cpus = Number(propText(props, 'cpus') ?? parts.reduce((a, b) => a * b, 1));
     if (Number.isInteger(cpus) && cpus >= 1) vm.cpus = cpus;
     else ctx.issue('error', 'vCPU count not understood', o.option.arg ?? undefined);
-    warnOthers(
-      ctx,
+    ctx.ignoredKeys(
       props,
       ['cpus', 'sockets', 'cores', 'threads', 'maxcpus'],
       '-smp',
@@ -162,7 +154,7 @@ export function importVm(ctx: ImportContext, main: ProcessDraft): Vm {
 export function importRemoteHeader(ctx: ImportContext, draft: ProcessDraft): string | undefined {
   for (const o of pending(draft, '-machine')) {
     o.consumed = true;
-    warnOthers(ctx, o.props ?? {}, ['type'], '-machine x-remote', o.option.arg ?? undefined);
+    ctx.ignoredKeys(o.props ?? {}, ['type'], '-machine x-remote', o.option.arg ?? undefined);
   }
   for (const o of pending(draft, '-serial')) {
     if (o.option.arg?.text === 'none') o.consumed = true;
