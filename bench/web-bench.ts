@@ -26,7 +26,7 @@ const JS_TARGET_BYTES = 350 * 1024;
 const NAME = 'bench-300';
 
 /** 100 remote processes with one device each, 200 devices in the main QEMU, 100 drives. */
-export function benchTopology(): Topology {
+function benchTopology(): Topology {
   const processes = Array.from({ length: 100 }, (_, i) => ({ id: `rp${i}`, label: `remote ${i}` }));
   const devices: Topology['devices'] = [];
   const drives: Topology['drives'] = [];
@@ -107,8 +107,6 @@ function paintProbe(ids: readonly string[]): string {
   return `(() => {
     const wanted = new Set(${JSON.stringify(ids)});
     const check = () => {
-      const mark = performance.getEntriesByName('mpqemu:nodes-painted')[0];
-      if (mark) { window.__painted = mark.startTime; return; }
       let seen = 0;
       for (const el of document.querySelectorAll('.react-flow__node')) {
         if (wanted.has(el.dataset.id) && getComputedStyle(el).visibility !== 'hidden') seen++;
@@ -149,7 +147,7 @@ async function saveTopology(topology: Topology): Promise<void> {
 }
 
 /** The entry script, its modulepreloads and their static imports: what runs before anything lazy. */
-export function initialJs(distDir: string): {
+function initialJs(distDir: string): {
   files: string[];
   gzipBytes: number;
   rawBytes: number;

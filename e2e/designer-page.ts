@@ -12,6 +12,13 @@ export class DesignerScreen {
     this.inspector = page.getByTestId('inspector');
   }
 
+  /** Opens a topology of the store by name, as the URL `?topology=NAME` does. */
+  async open(name: string): Promise<void> {
+    await this.page.goto(`/?topology=${encodeURIComponent(name)}`);
+    await expect(this.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+    await expect(this.page.locator('.react-flow__node').first()).toBeVisible();
+  }
+
   /** Waits for the first document, then opens the sample "rich" so every test starts alike. */
   async openSample(id = 'rich'): Promise<void> {
     await expect(this.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');

@@ -1,11 +1,9 @@
-import { DesignerScreen } from './designer-page.ts';
 import { expect, test } from './fixtures.ts';
 
 test.describe('designer', () => {
   test('a model dragged into a new remote process appears in the command preview', async ({
-    app,
+    designer: d,
   }) => {
-    const d = new DesignerScreen(app);
     await d.openSample();
     await d.dockTab('preview');
     await expect(d.page.getByTestId('preview-cmd-rp3')).toHaveCount(0);
@@ -21,8 +19,9 @@ test.describe('designer', () => {
     await expect(d.line('main')).toContainText(/x-pci-proxy-dev,id=testdev0,fd=\d/);
   });
 
-  test('drives attach by drop (next free SCSI id) and by drawing an edge', async ({ app }) => {
-    const d = new DesignerScreen(app);
+  test('drives attach by drop (next free SCSI id) and by drawing an edge', async ({
+    designer: d,
+  }) => {
     await d.openSample();
     await d.dropOnNode('scsi-hd', 'lsi0');
     await expect(d.node('disk2')).toHaveAttribute('data-attached', 'lsi0');
@@ -44,8 +43,9 @@ test.describe('designer', () => {
     await expect(d.line('rp0')).toContainText(/scsi-cd,id=cd0,bus=lsi0.0,scsi-id=2/);
   });
 
-  test('a second device in a remote process is an error until it is moved out', async ({ app }) => {
-    const d = new DesignerScreen(app);
+  test('a second device in a remote process is an error until it is moved out', async ({
+    designer: d,
+  }) => {
     await d.openSample();
     await expect(d.page.getByTestId('badge-rp0')).toHaveCount(0);
     await d.dropOnNode('pci-testdev', 'rp0');
@@ -69,8 +69,7 @@ test.describe('designer', () => {
     await expect(d.page.locator('[data-code="remote.multiple-devices"]')).toHaveCount(0);
   });
 
-  test('undo and redo step through document changes only', async ({ app }) => {
-    const d = new DesignerScreen(app);
+  test('undo and redo step through document changes only', async ({ designer: d }) => {
     await d.openSample();
     await expect(d.page.getByTestId('tb-undo')).toBeDisabled();
     await d.node('nic0').click();
@@ -95,9 +94,8 @@ test.describe('designer', () => {
     await expect(d.node('nic1')).toBeVisible();
   });
 
-  test('a command line is copied to the clipboard', async ({ app, context }) => {
+  test('a command line is copied to the clipboard', async ({ designer: d, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    const d = new DesignerScreen(app);
     await d.openSample();
     await d.dockTab('preview');
     const shown = await d.line('main').innerText();
@@ -117,8 +115,7 @@ test.describe('designer', () => {
     );
   });
 
-  test('a topology is saved, survives a reload and is opened again', async ({ app }) => {
-    const d = new DesignerScreen(app);
+  test('a topology is saved, survives a reload and is opened again', async ({ designer: d }) => {
     const name = `designer-e2e-${Date.now()}`;
     await d.openSample();
     await d.page.getByTestId('tb-save-as').click();

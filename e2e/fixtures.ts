@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { E2E_BASE_URL, E2E_TOKEN } from '../playwright.config.ts';
+import { DesignerScreen } from './designer-page.ts';
 
 export { expect };
 
@@ -19,18 +20,6 @@ const SCREENSHOT_DIR = join(import.meta.dirname, '..', 'test-results', 'screensh
 export async function signIn(page: Page): Promise<void> {
   const response = await page.goto(`/?token=${E2E_TOKEN}`);
   expect(response?.ok(), 'the token in the URL must be accepted').toBe(true);
-}
-
-/** The design surface (owned by web-designer; only what the running tests need). */
-export class DesignerPage {
-  constructor(readonly page: Page) {}
-
-  /** Opens a topology of the store by name, as the URL `?topology=NAME` does. */
-  async open(name: string): Promise<void> {
-    await this.page.goto(`/?topology=${encodeURIComponent(name)}`);
-    await expect(this.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
-    await expect(this.page.locator('.react-flow__node').first()).toBeVisible();
-  }
 }
 
 /** The run panel: start, stop, the selected run's processes, console and banner. */
@@ -223,7 +212,7 @@ interface WorkerFixtures {
 interface Fixtures {
   /** A page already signed in to the test server. */
   app: Page;
-  designer: DesignerPage;
+  designer: DesignerScreen;
   runPanel: RunPanel;
   keepShot: (name: string) => Promise<string>;
 }
@@ -247,7 +236,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     await stopAllRuns(page);
   },
   designer: async ({ app }, use) => {
-    await use(new DesignerPage(app));
+    await use(new DesignerScreen(app));
   },
   runPanel: async ({ app }, use) => {
     await use(new RunPanel(app));

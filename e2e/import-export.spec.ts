@@ -1,7 +1,6 @@
 import { loadTopologyText } from '@mpqemu/shared';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { DesignerScreen } from './designer-page.ts';
 import { expect, test } from './fixtures.ts';
 
 /** The remote-process and main-QEMU lines of the upstream multi-process doc, as printed there. */
@@ -17,8 +16,8 @@ const UPSTREAM_LINES = String.raw`/usr/bin/qemu-system-x86_64 -machine x-remote 
 test.describe('import and export', () => {
   test('the upstream doc command lines import as a remote process paired with its proxy', async ({
     app,
+    designer: d,
   }) => {
-    const d = new DesignerScreen(app);
     await d.openSample();
     await app.getByTestId('tb-import').click();
     await app.getByTestId('import-text').fill(UPSTREAM_LINES);
@@ -37,8 +36,7 @@ test.describe('import and export', () => {
     await expect(d.line('main')).toContainText('memory-backend-memfd');
   });
 
-  test('a parse error points at the word and imports nothing', async ({ app }) => {
-    const d = new DesignerScreen(app);
+  test('a parse error points at the word and imports nothing', async ({ app, designer: d }) => {
     await d.openSample();
     await app.getByTestId('tb-import').click();
     await app.getByTestId('import-text').fill("qemu-system-x86_64 -m 256 -device 'lsi53c895a,id=x");
@@ -49,8 +47,8 @@ test.describe('import and export', () => {
 
   test('export downloads the topology JSON and a launcher script that Node accepts', async ({
     app,
+    designer: d,
   }, testInfo) => {
-    const d = new DesignerScreen(app);
     await d.openSample();
     await app.getByTestId('export-menu').locator('summary').click();
 

@@ -1,10 +1,11 @@
-import { DesignerScreen } from './designer-page.ts';
 import { expect, test } from './fixtures.ts';
 
 // One screenshot per main designer screen, kept in test-results/screenshots for review.
 test.describe('designer screenshots', () => {
-  test('canvas, inspector, problems, command preview, open dialog', async ({ app, keepShot }) => {
-    const d = new DesignerScreen(app);
+  test('canvas, inspector, problems, command preview, open dialog', async ({
+    designer: d,
+    keepShot,
+  }) => {
     await d.openSample();
     await d.dismissNotice();
     await d.page.getByTestId('tb-fit').click();

@@ -1,11 +1,9 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import {
-  DEFAULT_CAPABILITIES,
   exportLauncherScript,
   exportTopologyJson,
-  planLaunch,
   renderReadableText,
-  type Capabilities,
+  type PlanResult,
   type Topology,
 } from '@mpqemu/shared';
 import { downloadText, safeFileName } from './download.ts';
@@ -13,14 +11,13 @@ import './import-export.css';
 
 export interface ExportMenuProps {
   topology: Topology;
-  /** The server's probed capabilities when known; the measured QEMU 7.2 defaults otherwise. */
-  capabilities?: Capabilities;
+  /** The document's launch plan, made with the server's probed capabilities. */
+  planned: PlanResult;
 }
 
 /** Export the document: topology JSON, a standalone launcher script, or the readable lines. */
-export function ExportMenu({ topology, capabilities = DEFAULT_CAPABILITIES }: ExportMenuProps) {
+export function ExportMenu({ topology, planned }: ExportMenuProps) {
   const [note, setNote] = useState<string | null>(null);
-  const planned = useMemo(() => planLaunch(topology, capabilities), [topology, capabilities]);
   const base = safeFileName(topology.vm.name);
   const planError = planned.ok
     ? undefined

@@ -2,6 +2,7 @@ import { useMemo, useRef, useState, type ChangeEvent } from 'react';
 import {
   importText,
   validate,
+  type Capabilities,
   type ImportResult,
   type SourceSpan,
   type Topology,
@@ -17,15 +18,17 @@ export interface ImportDialogProps {
   onClose: () => void;
   /** Text to start with (e.g. a file dropped on the canvas). */
   initialText?: string;
+  /** The capabilities the designer validates with, so the summary's counts match its own. */
+  capabilities?: Capabilities;
 }
 
 /** Largest file we read into the text box; command lines and topologies are far smaller. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-function Summary({ result }: { result: ImportResult }) {
+function Summary({ result, caps }: { result: ImportResult; caps: Capabilities | undefined }) {
   const { topology } = result;
   if (!topology) return <p className="field__error">Fix the errors below to import this text.</p>;
-  const problems = validate(topology);
+  const problems = validate(topology, caps);
   const errors = problems.filter((p) => p.severity === 'error').length;
   return (
     <p data-testid="import-summary">
@@ -41,7 +44,12 @@ function Summary({ result }: { result: ImportResult }) {
 }
 
 /** Paste QEMU command lines or a topology JSON (or choose a file) and import it. */
-export function ImportDialog({ onImport, onClose, initialText = '' }: ImportDialogProps) {
+export function ImportDialog({
+  onImport,
+  onClose,
+  initialText = '',
+  capabilities,
+}: ImportDialogProps) {
   const [text, setText] = useState(initialText);
   const [fileError, setFileError] = useState<string | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -115,7 +123,7 @@ export function ImportDialog({ onImport, onClose, initialText = '' }: ImportDial
         <input type="file" accept=".json,.sh,.txt,text/*" onChange={(e) => void onFile(e)} />
       </label>
       {fileError && <p className="field__error">{fileError}</p>}
-      {result && <Summary result={result} />}
+      {result && <Summary result={result} caps={capabilities} />}
       {marked && (
         <pre className="import__preview mono" data-testid="import-preview">
           {segments.map((s, i) =>

@@ -69,12 +69,9 @@ export function StartStopButton({ topology, topologyName, problems }: StartStopB
           {flow.error}
         </span>
       )}
-      <WarningsDialog
-        open={flow.confirming}
-        warnings={flow.warnings}
-        onConfirm={flow.confirm}
-        onCancel={flow.cancel}
-      />
+      {flow.confirming && (
+        <WarningsDialog warnings={flow.warnings} onConfirm={flow.confirm} onCancel={flow.cancel} />
+      )}
     </div>
   );
 }

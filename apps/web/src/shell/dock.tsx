@@ -22,8 +22,6 @@ export function Dock() {
     setHeight((h) => Math.max(h, Math.round(window.innerHeight * RUN_HEIGHT_SHARE)));
   });
   const problems = useDesigner((s) => s.problems);
-  const topology = useDesigner((s) => s.topology);
-  const name = useDesigner((s) => s.name);
   const { errors, warnings } = problemCounts(problems);
 
   const startResize = (e: PointerEvent<HTMLDivElement>) => {
@@ -88,12 +86,7 @@ export function Dock() {
         {tab === 'preview' && <CommandPreview />}
         {tab === 'run' && (
           <Suspense fallback={<div className="dock__empty">Loading…</div>}>
-            <RunPanel
-              topology={topology}
-              topologyName={name}
-              problems={problems}
-              controls={false}
-            />
+            <RunPanel />
           </Suspense>
         )}
       </div>

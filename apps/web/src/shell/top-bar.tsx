@@ -47,6 +47,8 @@ export function TopBar({ files }: { files: Files }) {
   const dirty = useDesigner(isDirty);
   const topology = useDesigner((s) => s.topology);
   const problems = useDesigner((s) => s.problems);
+  const plan = useDesigner((s) => s.plan);
+  const caps = useDesigner((s) => s.caps);
   const canUndo = useHistory((s) => s.pastStates.length > 0);
   const canRedo = useHistory((s) => s.futureStates.length > 0);
   const flow = useReactFlow();
@@ -120,7 +122,7 @@ export function TopBar({ files }: { files: Files }) {
         >
           Import…
         </ToolButton>
-        <ExportMenu topology={topology} />
+        <ExportMenu topology={topology} planned={plan} />
       </nav>
       <nav className="topbar__group" aria-label="History">
         <ToolButton
@@ -168,6 +170,7 @@ export function TopBar({ files }: { files: Files }) {
       {opening && <OpenDialog files={files} onClose={() => setOpening(false)} />}
       {importing && (
         <ImportDialog
+          capabilities={caps}
           onClose={() => setImporting(false)}
           onImport={(imported) =>
             void files

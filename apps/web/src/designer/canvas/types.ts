@@ -14,8 +14,5 @@ export type DriveEdge = Edge<{ label: string }, 'drive'>;
 export type ChannelEdge = Edge<{ label: string }, 'channel'>;
 export type DesignerEdge = DriveEdge | ChannelEdge;
 
-export const isContainer = (n: DesignerNode): n is VmNode | ProcessNode =>
-  n.type === 'vm' || n.type === 'process';
-
 export const driveEdgeId = (driveId: string) => `att:${driveId}`;
 export const channelEdgeId = (processId: string) => `ch:${processId}`;

@@ -1,6 +1,7 @@
 import {
   BLOCK_MODELS,
   deviceModel,
+  driveModel,
   NET_MODELS,
   OTHER_MODELS,
   STORAGE_MODELS,
@@ -59,7 +60,7 @@ export function newDrive(model: DriveModel, id: string): Drive {
   return {
     id,
     model,
-    image: { path: '', format: 'raw', readOnly: model === 'scsi-cd' },
+    image: { path: '', format: 'raw', readOnly: driveModel(model)?.forcedReadOnly === true },
     attachedTo: null,
   };
 }

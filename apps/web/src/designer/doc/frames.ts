@@ -49,10 +49,6 @@ export function clampIntoContainer(p: Position): Position {
   return { x: Math.max(PAD, Math.round(p.x)), y: Math.max(HEADER_H + 4, Math.round(p.y)) };
 }
 
-export function withLayout(t: Topology, updates: Record<string, Position>): Topology {
-  return { ...t, layout: { ...t.layout, ...updates } };
-}
-
 export function withoutLayout(t: Topology, ids: Iterable<string>): Topology {
   const layout = { ...t.layout };
   for (const id of ids) delete layout[id];

@@ -1,4 +1,4 @@
-import { planLaunch, renderReadable, renderReadableText } from '@mpqemu/shared';
+import { renderReadable, renderReadableText } from '@mpqemu/shared';
 import { useMemo, useState } from 'react';
 import { useRevealNode } from '../problems/problems-list.tsx';
 import { useDesigner } from '../store/context.tsx';
@@ -6,15 +6,13 @@ import { CopyButton } from './copy-button.tsx';
 
 /**
  * What would be started: the orchestrator's steps and one command line per process, from the
- * same `planLaunch` the server launches with. The exact argv (JSON for -device/-object/-blockdev)
- * is one toggle away.
+ * same `planLaunch` the server launches with (the store makes it once per document change). The
+ * exact argv (JSON for -device/-object/-blockdev) is one toggle away.
  */
 export function CommandPreview() {
-  const topology = useDesigner((s) => s.topology);
-  const caps = useDesigner((s) => s.caps);
+  const result = useDesigner((s) => s.plan);
   const [argv, setArgv] = useState(false);
   const reveal = useRevealNode();
-  const result = useMemo(() => planLaunch(topology, caps), [topology, caps]);
   const readable = useMemo(() => (result.ok ? renderReadable(result.plan) : null), [result]);
   if (!result.ok) {
     const errors = result.problems.filter((p) => p.severity === 'error');

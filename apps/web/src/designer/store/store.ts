@@ -5,8 +5,9 @@
  */
 import {
   DEFAULT_CAPABILITIES,
-  validate,
+  planLaunch,
   type Capabilities,
+  type PlanResult,
   type Problem,
   type Topology,
 } from '@mpqemu/shared';
@@ -36,6 +37,12 @@ export interface DesignerState {
   /** The document as last opened or saved, to tell whether there are unsaved changes. */
   savedJson: string;
   caps: Capabilities;
+  /**
+   * The launch plan of the document, made once per document or capabilities change: the canvas,
+   * problems list, preview, export and Start all read it instead of validating again.
+   */
+  plan: PlanResult;
+  /** The validator's findings (the plan's, whether it succeeded or not). */
   problems: Problem[];
   nodes: DesignerNode[];
   edges: DesignerEdge[];
@@ -72,30 +79,46 @@ export interface DesignerInit {
   caps?: Capabilities;
 }
 
-const stableJson = (t: Topology) => JSON.stringify(t);
+// Dirty checks run on every store update (each drag frame); serialize a document once.
+const jsonCache = new WeakMap<Topology, string>();
+function stableJson(t: Topology): string {
+  let json = jsonCache.get(t);
+  if (json === undefined) {
+    json = JSON.stringify(t);
+    jsonCache.set(t, json);
+  }
+  return json;
+}
 let noticeIds = 0;
+
+/** Plans (and so validates) a document once. */
+function check(topology: Topology, caps: Capabilities): Pick<DesignerState, 'plan' | 'problems'> {
+  const plan = planLaunch(topology, caps);
+  return { plan, problems: plan.ok ? plan.plan.problems : plan.problems };
+}
 
 /** Creates a designer store; the app makes one and provides it through context. */
 export function createDesignerStore(init: DesignerInit = {}) {
   let lastKey: string | null = null;
   const initial = prepare(init.topology ?? emptyTopology());
   const caps = init.caps ?? DEFAULT_CAPABILITIES;
-  const problems = validate(initial, caps);
+  const checked = check(initial, caps);
 
   const store = createStore<DesignerState>()(
     temporal(
       (set, get) => {
-        const view = (topology: Topology, c: Capabilities = get().caps) => {
-          const probs = validate(topology, c);
-          return { problems: probs, ...buildView(topology, probs, get().nodes, get().edges) };
-        };
+        /** The checked document and its canvas; `refreshView` keeps the current check. */
+        const view = (topology: Topology, c = get().caps, result = check(topology, c)) => ({
+          ...result,
+          ...buildView(topology, result.problems, get().nodes, get().edges),
+        });
         return {
           topology: initial,
           name: init.name ?? null,
           savedJson: stableJson(initial),
           caps,
-          problems,
-          ...buildView(initial, problems),
+          ...checked,
+          ...buildView(initial, checked.problems),
           dropTarget: null,
           notice: null,
           loadCount: 0,
@@ -155,7 +178,10 @@ export function createDesignerStore(init: DesignerInit = {}) {
             if (get().dropTarget !== id) set({ dropTarget: id });
           },
           notify: (text, tone = 'info') => set({ notice: { id: ++noticeIds, text, tone } }),
-          refreshView: () => set(view(get().topology)),
+          refreshView: () => {
+            const { topology, caps: c, plan, problems: probs } = get();
+            set(view(topology, c, { plan, problems: probs }));
+          },
         };
       },
       {
