@@ -11,6 +11,7 @@ import { checkVm } from './vm.ts';
 
 export { TCG_PROXY_WARNING } from './placement.ts';
 export { RESERVED_SLOTS } from './pci.ts';
+export { MAX_CPUS, MAX_MEMORY_MIB, MIN_MEMORY_MIB } from './vm.ts';
 export { pathProblem, unsafeTextProblem } from './paths.ts';
 export { show as showUserText } from './show.ts';
 

@@ -1,4 +1,11 @@
-import type { Boot, Capabilities, Topology } from '@mpqemu/shared';
+import {
+  MAX_CPUS,
+  MAX_MEMORY_MIB,
+  MIN_MEMORY_MIB,
+  type Boot,
+  type Capabilities,
+  type Topology,
+} from '@mpqemu/shared';
 import { CheckField, NumberField, Section, SelectField, TextField } from './fields.tsx';
 import { useEditing } from './use-editing.ts';
 
@@ -81,7 +88,7 @@ export function VmFields({ topology, caps }: { topology: Topology; caps: Capabil
             testId="vm-cpus"
             value={vm.cpus}
             min={1}
-            max={1024}
+            max={MAX_CPUS}
             onChange={(n) => n !== undefined && editVm('cpus', (v) => ({ ...v, cpus: n }))}
           />
           <NumberField
@@ -89,8 +96,8 @@ export function VmFields({ topology, caps }: { topology: Topology; caps: Capabil
             suffix="MiB"
             testId="vm-memory"
             value={vm.memoryMiB}
-            min={1}
-            max={16 * 1024 * 1024}
+            min={MIN_MEMORY_MIB}
+            max={MAX_MEMORY_MIB}
             onChange={(n) => n !== undefined && editVm('memory', (v) => ({ ...v, memoryMiB: n }))}
           />
         </div>
