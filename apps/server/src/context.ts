@@ -42,8 +42,12 @@ export function topologiesDir(dataDir: string): string {
 export async function createServices(options: ServiceOptions): Promise<Services> {
   const log = options.log ?? (() => undefined);
   const examplesDir = options.examplesDir ?? DEFAULT_EXAMPLES_DIR;
+  // The examples ship with the server and do not change while it runs: read them once.
+  let loaded: Promise<Sample[]> | null = null;
   const samples = () =>
-    loadSamples(examplesDir, (file, message) => log(`example ${file} is not loadable: ${message}`));
+    (loaded ??= loadSamples(examplesDir, (file, message) =>
+      log(`example ${file} is not loadable: ${message}`),
+    ));
   const store = await openSeededStore(topologiesDir(options.dataDir), samples);
   return { store, runs: options.runs, capabilities: options.capabilities, samples };
 }

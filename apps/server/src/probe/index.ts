@@ -19,7 +19,7 @@ import {
   parseVersion,
 } from './parse.ts';
 
-export { QemuNotFoundError, QEMU_INSTALL_HINT, findExecutable, resolveQemu } from './binary.ts';
+export { QemuNotFoundError, findExecutable } from './binary.ts';
 export type { KvmCheck, KvmGuest } from './kvm.ts';
 
 export interface ProbeDetails {

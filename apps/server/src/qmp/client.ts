@@ -1,15 +1,9 @@
 /**
  * A minimal QMP client over a unix socket: greeting, `qmp_capabilities`, commands matched to
- * their replies by id, asynchronous events. QMP is line-delimited JSON, so this is all it takes.
+ * their replies by id. QMP is line-delimited JSON, so this is all it takes.
  */
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-export interface QmpEvent {
-  event: string;
-  data?: unknown;
-  timestamp?: { seconds: number; microseconds: number };
-}
 
 export class QmpError extends Error {
   constructor(
@@ -30,9 +24,6 @@ interface Pending {
 export interface QmpClient {
   /** Runs a command; rejects with QmpError on a QMP error reply, a timeout or a closed socket. */
   execute(command: string, args?: Record<string, unknown>, timeoutMs?: number): Promise<unknown>;
-  onEvent(listener: (event: QmpEvent) => void): () => void;
-  /** Resolves once the socket is closed, by either side. */
-  readonly closed: Promise<void>;
   close(): void;
 }
 
@@ -41,25 +32,20 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
 /** Wraps an already-connected socket; resolves after the greeting and `qmp_capabilities`. */
 export async function openQmp(socket: Socket, timeoutMs: number): Promise<QmpClient> {
   const pending = new Map<number, Pending>();
-  const listeners = new Set<(event: QmpEvent) => void>();
   let nextId = 1;
   let buffered = '';
   let isClosed = false;
   let onGreeting: ((ok: boolean) => void) | null = null;
   const greeting = new Promise<boolean>((resolve) => (onGreeting = resolve));
 
-  const closed = new Promise<void>((resolve) => {
-    socket.once('close', () => {
-      isClosed = true;
-      onGreeting?.(false);
-      for (const p of pending.values()) {
-        clearTimeout(p.timer);
-        p.reject(new QmpError('QMP connection closed'));
-      }
-      pending.clear();
-      listeners.clear();
-      resolve();
-    });
+  socket.once('close', () => {
+    isClosed = true;
+    onGreeting?.(false);
+    for (const p of pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new QmpError('QMP connection closed'));
+    }
+    pending.clear();
   });
   // Errors surface as 'close'; without a listener an ECONNRESET would crash the server.
   socket.on('error', () => undefined);
@@ -86,10 +72,8 @@ export async function openQmp(socket: Socket, timeoutMs: number): Promise<QmpCli
       onGreeting = null;
       return;
     }
-    if (typeof msg.event === 'string') {
-      for (const l of listeners) l(msg as unknown as QmpEvent);
-      return;
-    }
+    // Asynchronous events (SHUTDOWN, RESET…) are not used: a process's exit is the truth.
+    if (typeof msg.event === 'string') return;
     const id = typeof msg.id === 'number' ? msg.id : -1;
     const p = pending.get(id);
     if (!p) return;
@@ -122,11 +106,6 @@ export async function openQmp(socket: Socket, timeoutMs: number): Promise<QmpCli
 
   const client: QmpClient = {
     execute,
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    closed,
     close: () => socket.destroy(),
   };
 

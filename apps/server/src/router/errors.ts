@@ -45,7 +45,3 @@ export async function* mapFeed<T>(feed: () => AsyncIterable<T>): AsyncGenerator<
     throw toTRPCError(e);
   }
 }
-
-export function notFound(message: string): TRPCError {
-  return new TRPCError({ code: 'NOT_FOUND', message });
-}

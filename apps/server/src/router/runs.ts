@@ -5,22 +5,15 @@
 import { QmpOperationSchema, TopologySchema, type RunInfo } from '@mpqemu/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import { MAX_CONSOLE_INPUT } from '../runs/serial-console.ts';
 import { UnknownRun } from '../runs/types.ts';
 import { publicProcedure, router } from '../trpc.ts';
-import { mapErrors, mapFeed, notFound, toTRPCError } from './errors.ts';
+import { mapErrors, mapFeed, toTRPCError } from './errors.ts';
 import { RunIdSchema, TopologyNameSchema } from './inputs.ts';
 
+// Unknown runs and processes are the launcher's to refuse (UnknownRun, mapped to NOT_FOUND): the
+// procedures below only pass ids through.
 const RunRef = z.strictObject({ runId: RunIdSchema });
-
-/** Console input is keystrokes and pastes; a megabyte paste is a mistake, not a keystroke. */
-export const MAX_CONSOLE_INPUT = 64 * 1024;
-
-function runOrThrow(ctx: Context, runId: string): RunInfo {
-  const run = ctx.runs.get(runId);
-  if (!run) throw notFound(`There is no run "${runId}".`);
-  return run;
-}
 
 /** tRPC gives subscriptions a signal on every transport; a caller without one never aborts. */
 function signalOf(signal: AbortSignal | undefined): AbortSignal {
@@ -50,34 +43,31 @@ export const runsRouter = router({
    */
   stop: publicProcedure
     .input(z.strictObject({ runId: RunIdSchema, force: z.boolean().default(false) }))
-    .mutation(({ ctx, input }) => {
-      runOrThrow(ctx, input.runId);
-      return mapErrors(() => ctx.runs.stop(input.runId, { force: input.force }));
-    }),
+    .mutation(({ ctx, input }) =>
+      mapErrors(() => ctx.runs.stop(input.runId, { force: input.force })),
+    ),
   list: publicProcedure.query(({ ctx }) => ctx.runs.list()),
-  get: publicProcedure.input(RunRef).query(({ ctx, input }) => runOrThrow(ctx, input.runId)),
+  get: publicProcedure.input(RunRef).query(({ ctx, input }): RunInfo => {
+    const run = ctx.runs.get(input.runId);
+    if (!run) throw toTRPCError(new UnknownRun(input.runId));
+    return run;
+  }),
   events: publicProcedure
     .input(z.strictObject({ runId: RunIdSchema.optional() }).default({}))
     .subscription(async function* ({ ctx, input, signal }) {
-      if (input.runId !== undefined) runOrThrow(ctx, input.runId);
       yield* mapFeed(() => ctx.runs.events(input.runId ?? null, signalOf(signal)));
     }),
   logs: publicProcedure
     .input(z.strictObject({ runId: RunIdSchema, process: z.string().min(1).max(128) }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const run = runOrThrow(ctx, input.runId);
-      if (!run.processes.some((p) => p.name === input.process))
-        throw notFound(`Run "${input.runId}" has no process "${input.process}".`);
       yield* mapFeed(() => ctx.runs.logs(input.runId, input.process, signalOf(signal)));
     }),
   console: publicProcedure.input(RunRef).subscription(async function* ({ ctx, input, signal }) {
-    runOrThrow(ctx, input.runId);
     yield* mapFeed(() => ctx.runs.console(input.runId, signalOf(signal)));
   }),
   consoleInput: publicProcedure
     .input(z.strictObject({ runId: RunIdSchema, data: z.string().min(1).max(MAX_CONSOLE_INPUT) }))
     .mutation(({ ctx, input }) => {
-      runOrThrow(ctx, input.runId);
       try {
         ctx.runs.consoleInput(input.runId, input.data);
       } catch (e) {
@@ -100,14 +90,10 @@ export const runsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const run = runOrThrow(ctx, input.runId);
-      if (!run.processes.some((p) => p.name === input.process))
-        throw notFound(`Run "${input.runId}" has no process "${input.process}".`);
       const result = await mapErrors(() => ctx.runs.qmp(input.runId, input.process, input.op));
       return { runId: input.runId, process: input.process, op: input.op, result };
     }),
   stats: publicProcedure.input(RunRef).subscription(async function* ({ ctx, input, signal }) {
-    runOrThrow(ctx, input.runId);
     yield* mapFeed(() => ctx.runs.stats(input.runId, signalOf(signal)));
   }),
 });

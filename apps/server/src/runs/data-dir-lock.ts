@@ -20,6 +20,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa, type Options } from 'execa';
 import { findExecutable } from '../probe/binary.ts';
+import { cmdline } from './proc.ts';
 
 export interface DataDirLock {
   readonly path: string;
@@ -61,7 +62,7 @@ function readHolder(path: string): LockHolder | null {
     if (!found?.[1] || !found[2]) return null;
     const pid = Number(found[1]);
     // The holder writes its pid just after locking: until then the file names its predecessor.
-    return readFileSync(`/proc/${pid}/cmdline`).length > 0 ? { pid, role: found[2] } : null;
+    return cmdline(pid) !== null ? { pid, role: found[2] } : null;
   } catch {
     return null;
   }

@@ -20,7 +20,7 @@ const QMP_TIMEOUT_MS = 2000;
 const QUIT_WAIT_MS = 2000;
 
 /** Resolves when `signal` aborts (never, if it does not). */
-export function aborted(signal: AbortSignal): Promise<void> {
+function aborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) =>
     signal.addEventListener('abort', () => resolve(), { once: true }),

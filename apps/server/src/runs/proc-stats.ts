@@ -1,5 +1,6 @@
 /** CPU time and resident memory of a process, read from /proc (no dependency, no child process). */
 import { readFile } from 'node:fs/promises';
+import { isGoneState, statFields } from './proc.ts';
 
 /** USER_HZ: the unit of /proc/<pid>/stat times; 100 on every Linux ABI Node runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -17,10 +18,8 @@ export async function readProc(pid: number): Promise<ProcReading | null> {
       readFile(`/proc/${pid}/stat`, 'utf8'),
       readFile(`/proc/${pid}/status`, 'utf8'),
     ]);
-    // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // A zombie has no memory and no future: report it as gone.
-    if (fields[0] === 'Z' || fields[0] === 'X') return null;
+    const fields = statFields(stat);
+    if (isGoneState(fields[0])) return null;
     // Fields 14 and 15 (utime, stime) are at 11 and 12 once the first two are cut off.
     const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
     const rssKiB = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0);

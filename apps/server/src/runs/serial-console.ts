@@ -8,7 +8,10 @@ import { connectUnix } from '../qmp/client.ts';
 import { Topic } from './feed.ts';
 import { RingBuffer } from './ring-buffer.ts';
 
-/** A paste larger than this is refused rather than queued without bound. */
+/**
+ * Keystrokes and pastes: a megabyte paste is a mistake, not a keystroke. Refused, not queued
+ * without bound; the API's input schema applies the same limit.
+ */
 export const MAX_CONSOLE_INPUT = 64 * 1024;
 
 export class SerialConsole {
@@ -46,9 +49,8 @@ export class SerialConsole {
     if (Buffer.byteLength(data) > MAX_CONSOLE_INPUT) {
       throw new Error(`console input is limited to ${MAX_CONSOLE_INPUT} bytes per call`);
     }
-    if (!this.socket || this.socket.destroyed)
-      throw new Error('the guest console is not connected');
-    this.socket.write(data);
+    if (!this.connected) throw new Error('the guest console is not connected');
+    this.socket?.write(data);
   }
 
   close(): void {

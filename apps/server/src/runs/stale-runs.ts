@@ -7,10 +7,10 @@
  * for post-mortems with their *.log files only (sockets mean nothing once QEMU is gone, and a stale
  * socket file would make the directory look live); older ones are deleted whole.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { lstat, readdir, realpath, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { findProcesses, isRunning } from './proc.ts';
 
 export interface StaleCleanup {
   /** Run directories found. */
@@ -34,36 +34,9 @@ export interface StaleOptions {
   killGraceMs?: number;
 }
 
-function cmdline(pid: number): string[] | null {
-  try {
-    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return raw === '' ? null : raw.replace(/\0$/, '').split('\0');
-  } catch {
-    return null;
-  }
-}
-
-/** Still executing: neither gone nor a zombie waiting for init to reap it. */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.charAt(stat.lastIndexOf(')') + 2);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
 /** Processes whose argv names a path inside one of `dirs`, e.g. QEMU's `-qmp unix:DIR/main.qmp`. */
 function processesIn(dirs: readonly string[]): { pid: number; argv: string[] }[] {
-  const found: { pid: number; argv: string[] }[] = [];
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!/^\d+$/.test(entry) || pid === process.pid) continue;
-    const argv = cmdline(pid);
-    if (argv?.some((arg) => dirs.some((d) => arg.includes(`${d}/`)))) found.push({ pid, argv });
-  }
-  return found;
+  return findProcesses((argv) => argv.some((arg) => dirs.some((d) => arg.includes(`${d}/`))));
 }
 
 /** SIGTERM first: QEMU then flushes qcow2 metadata; SIGKILL for one that does not listen. */
@@ -77,7 +50,7 @@ async function kill(pids: readonly number[], graceMs: number, dirs: readonly str
   };
   for (const pid of pids) send(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (pids.some(running) && Date.now() < deadline) await sleep(50);
+  while (pids.some(isRunning) && Date.now() < deadline) await sleep(50);
   // Checked again, so that a pid reused meanwhile by an unrelated process is not hit.
   const stubborn = new Set(processesIn(dirs).map((p) => p.pid));
   for (const pid of pids) if (stubborn.has(pid)) send(pid, 'SIGKILL');

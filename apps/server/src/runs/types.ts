@@ -77,7 +77,9 @@ export class UnknownRun extends Error {
     readonly process?: string,
   ) {
     super(
-      process === undefined ? `no run ${runId}` : `run ${runId} has no process named ${process}`,
+      process === undefined
+        ? `There is no run "${runId}".`
+        : `Run "${runId}" has no process "${process}".`,
     );
     this.name = 'UnknownRun';
   }

@@ -14,6 +14,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createCapabilityService, type CapabilityService } from '../../src/probe/index.ts';
 import { createRunManager, type RunManagerOptions } from '../../src/runs/manager.ts';
+import { findProcesses } from '../../src/runs/proc.ts';
 import type { RunManager } from '../../src/runs/types.ts';
 
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -142,35 +143,16 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Still executing: neither gone nor a zombie waiting for its new parent (init) to reap it. */
-export function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
+export { isRunning } from '../../src/runs/proc.ts';
 
-/** Pids of every process whose command line mentions `needle` (e.g. a run directory). */
+/** Pids of every other process whose command line mentions `needle` (e.g. a run directory). */
 export function processesMentioning(needle: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes(needle)) found.push(Number(entry));
-    } catch {
-      // Exited while we looked.
-    }
-  }
-  return found;
+  return findProcesses((argv) => argv.join('\0').includes(needle)).map((p) => p.pid);
 }
 
 /** Every QEMU started under `dataDir`: a launcher test must leave none behind. */
 export function qemuUnder(dataDir: string): number[] {
-  return processesMentioning(dataDir).filter((pid) => pid !== process.pid);
+  return processesMentioning(dataDir);
 }
 
 export function openFds(): number {
