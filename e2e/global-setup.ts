@@ -7,7 +7,7 @@ const guest = join(root, '.cache', 'guest');
 
 /**
  * Checks what the end-to-end tests need before the server starts: the built web app, the test
- * guest, and the sample's disk images (made here when missing, as the integration tests do).
+ * guest, and the sample's disk images (made when missing by scripts/sample-disks.sh).
  */
 export default function globalSetup(): void {
   if (!existsSync(join(root, 'apps', 'web', 'dist', 'index.html'))) {
@@ -18,12 +18,6 @@ export default function globalSetup(): void {
       throw new Error(`.cache/guest/${file} is missing: run \`bash scripts/build-guest.sh\``);
     }
   }
-  const images: [string, string][] = [
-    ['disk0.img', 'raw'],
-    ['disk1.qcow2', 'qcow2'],
-  ];
-  for (const [name, format] of images) {
-    const path = join(guest, name);
-    if (!existsSync(path)) execFileSync('qemu-img', ['create', '-q', '-f', format, path, '16M']);
-  }
+  // The same script npm start and npm test use; it does nothing when the disks exist.
+  execFileSync('bash', [join(root, 'scripts', 'sample-disks.sh')], { stdio: 'inherit' });
 }

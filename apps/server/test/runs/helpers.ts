@@ -28,14 +28,8 @@ export async function ensureGuest(): Promise<void> {
   if (!existsSync(join(GUEST, 'vmlinuz')) || !existsSync(join(GUEST, 'initrd.gz'))) {
     await execa('bash', [join(REPO, 'scripts/build-guest.sh')], { stdio: 'inherit' });
   }
-  const images: [string, string][] = [
-    ['disk0.img', 'raw'],
-    ['disk1.qcow2', 'qcow2'],
-  ];
-  for (const [name, format] of images) {
-    const path = join(GUEST, name);
-    if (!existsSync(path)) await execa('qemu-img', ['create', '-q', '-f', format, path, '64M']);
-  }
+  // The same script npm start and npm test use; it does nothing when the disks exist.
+  await execa('bash', [join(REPO, 'scripts/sample-disks.sh')], { stdio: 'inherit' });
 }
 
 export function loadExample(name: string): Topology {
