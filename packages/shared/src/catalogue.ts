@@ -48,7 +48,9 @@ export interface DriveModelInfo {
 
 const SCSI_DRIVES = ['scsi-hd', 'scsi-cd'] as const;
 
-export const DEVICE_MODELS: readonly DeviceModelInfo[] = [
+// `as const` keeps each model name and family literal, so the per-family lists below (and the
+// schema's enums built from them) are derived from this one table.
+const CATALOGUE = [
   {
     model: 'lsi53c895a',
     family: 'storage',
@@ -123,7 +125,9 @@ export const DEVICE_MODELS: readonly DeviceModelInfo[] = [
     pciId: '1b36:0005',
     proxy: { status: 'untested', note: 'Not yet verified as a proxied device on QEMU 7.2.' },
   },
-];
+] as const satisfies readonly DeviceModelInfo[];
+
+export const DEVICE_MODELS: readonly DeviceModelInfo[] = CATALOGUE;
 
 export const DRIVE_MODELS: readonly DriveModelInfo[] = [
   {
@@ -160,11 +164,19 @@ export function driveModel(model: string): DriveModelInfo | undefined {
 
 export const DEVICE_MODEL_NAMES = DEVICE_MODELS.map((m) => m.model);
 
+type ModelOf<F extends DeviceFamily> = Extract<(typeof CATALOGUE)[number], { family: F }>['model'];
+
+/** The models of one family, in catalogue order, typed as a non-empty tuple for `z.enum`. */
+function modelsOf<F extends DeviceFamily>(family: F): readonly [ModelOf<F>, ...ModelOf<F>[]] {
+  const models = CATALOGUE.filter((m) => m.family === family).map((m) => m.model);
+  return models as unknown as readonly [ModelOf<F>, ...ModelOf<F>[]];
+}
+
 /** Family → models, for the schema's discriminated union. */
-export const STORAGE_MODELS = ['lsi53c895a', 'megasas', 'virtio-scsi-pci'] as const;
-export const BLOCK_MODELS = ['virtio-blk-pci', 'nvme'] as const;
-export const NET_MODELS = ['e1000e', 'virtio-net-pci'] as const;
-export const OTHER_MODELS = ['pci-testdev'] as const;
+export const STORAGE_MODELS = modelsOf('storage');
+export const BLOCK_MODELS = modelsOf('block');
+export const NET_MODELS = modelsOf('net');
+export const OTHER_MODELS = modelsOf('other');
 
 /** Image formats we accept; always passed explicitly, never probed. */
 export const IMAGE_FORMATS = ['raw', 'qcow2'] as const;

@@ -13,5 +13,6 @@ export * from './plan/render.ts';
 export * from './resolve-paths.ts';
 export * from './runs.ts';
 export * from './qmp-ops.ts';
+export * from './edit/index.ts';
 export * from './import/index.ts';
 export * from './export/index.ts';

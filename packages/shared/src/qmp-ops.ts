@@ -4,6 +4,7 @@
  * client names one of these, and the server sends exactly that command, without arguments.
  */
 import { z } from 'zod';
+import type { ProcessInfo, RunStatus } from './runs.ts';
 
 export const QMP_OPERATION_NAMES = [
   'query-status',
@@ -66,3 +67,39 @@ export const QMP_OPERATIONS: Readonly<Record<QmpOperation, QmpOperationInfo>> = 
     mainOnly: true,
   },
 };
+
+/** The operations a process takes: a remote process has no guest, so no VM-wide action. */
+export function qmpOperationsFor(role: ProcessInfo['role']): QmpOperation[] {
+  return QMP_OPERATION_NAMES.filter((op) => role === 'main' || !QMP_OPERATIONS[op].mainOnly);
+}
+
+/** Why a QMP operation cannot be sent: never allowed there, or not possible now. */
+export interface QmpBlock {
+  code: 'not-allowed' | 'unavailable';
+  message: string;
+}
+
+/**
+ * Why QMP cannot be used on `process` of a run in `runStatus` (for `op`, when given), or null
+ * when it can. The server refuses with it and the UI turns its buttons off with it, so both
+ * say the same thing; the server still decides.
+ */
+export function qmpBlockedReason(
+  runStatus: RunStatus,
+  process: Readonly<Pick<ProcessInfo, 'name' | 'role' | 'status'>> & { devices: readonly string[] },
+  op?: QmpOperation,
+): QmpBlock | null {
+  if (op !== undefined && QMP_OPERATIONS[op].mainOnly && process.role !== 'main') {
+    return {
+      code: 'not-allowed',
+      message: `${op} acts on the whole VM and is only available on the main QEMU; ${process.name} is a remote process (it emulates ${process.devices.join(', ')})`,
+    };
+  }
+  if (runStatus !== 'running' && runStatus !== 'degraded') {
+    return { code: 'unavailable', message: `The run is ${runStatus}; QMP needs a running VM.` };
+  }
+  if (process.status !== 'running') {
+    return { code: 'unavailable', message: `${process.name} is ${process.status}.` };
+  }
+  return null;
+}

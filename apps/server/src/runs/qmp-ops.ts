@@ -2,7 +2,7 @@
  * Allow-listed QMP operations on a running process. The run's own QMP connection (opened for
  * readiness and kept for stop) carries them; QMP matches replies by id, so they can overlap.
  */
-import { QMP_OPERATIONS, QmpOperationSchema, type QmpOperation } from '@mpqemu/shared';
+import { qmpBlockedReason, QmpOperationSchema, type QmpOperation } from '@mpqemu/shared';
 import { QmpError } from '../qmp/client.ts';
 import type { Run } from './run.ts';
 import { QmpRefused, UnknownRun } from './types.ts';
@@ -27,26 +27,12 @@ export async function runQmpOperation(
   }
   const handle = run.handles.get(process);
   if (!handle) throw new UnknownRun(run.spec.id, process);
-  const info = QMP_OPERATIONS[parsed.data];
-  if (info.mainOnly && handle.plan.role !== 'main') {
-    throw new QmpRefused(
-      `${op} acts on the whole VM and is only available on the main QEMU; ${process} is a remote process (it emulates ${handle.plan.devices.join(', ')})`,
-      'not-allowed',
-    );
-  }
-  const status = run.info.status;
-  if (status !== 'running' && status !== 'degraded') {
-    throw new QmpRefused(
-      `run ${run.spec.id} is ${status}; QMP operations need a running VM`,
-      'unavailable',
-    );
-  }
+  // The same rule that turns the UI's buttons off, so both give the same reason.
+  const blocked = qmpBlockedReason(run.info.status, handle.info, parsed.data);
+  if (blocked) throw new QmpRefused(blocked.message, blocked.code);
   const qmp = handle.qmp;
-  if (!handle.alive || handle.info.status !== 'running' || qmp === null) {
-    throw new QmpRefused(
-      `process ${process} is not running (${handle.describeExit()})`,
-      'unavailable',
-    );
+  if (!handle.alive || qmp === null) {
+    throw new QmpRefused(`${process} is not running (${handle.describeExit()})`, 'unavailable');
   }
   try {
     return await qmp.execute(parsed.data, undefined, timeoutMs);

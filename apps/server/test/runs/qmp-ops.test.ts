@@ -171,6 +171,6 @@ describe('runs.qmp: allow-listed QMP operations', () => {
     expect((await caller.runs.stop({ runId })).status).toBe('stopped');
     const e = await trpcError(caller.runs.qmp({ runId, process: 'main', op: 'query-status' }));
     expect(e.code).toBe('PRECONDITION_FAILED');
-    expect(e.message).toBe(`run ${runId} is stopped; QMP operations need a running VM`);
+    expect(e.message).toBe('The run is stopped; QMP needs a running VM.');
   });
 });

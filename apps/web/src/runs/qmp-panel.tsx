@@ -1,9 +1,16 @@
-import { QMP_OPERATIONS, type ProcessInfo, type QmpOperation, type RunInfo } from '@mpqemu/shared';
+import {
+  QMP_OPERATIONS,
+  qmpBlockedReason,
+  qmpOperationsFor,
+  type ProcessInfo,
+  type QmpOperation,
+  type RunInfo,
+} from '@mpqemu/shared';
 import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../api/errors.ts';
 import { useTRPC } from '../api/trpc.ts';
-import { operationsFor, qmpBlockedReason, remoteOfDevice } from './qmp-access.ts';
+import { remoteOfDevice } from './qmp-access.ts';
 import { QmpResult, type QmpAnswer } from './qmp-result.tsx';
 import './qmp-panel.css';
 
@@ -31,7 +38,7 @@ export function QmpPanel({ run, process }: QmpPanelProps) {
     () => (process.role === 'main' ? remoteOfDevice(run.processes) : new Map<string, string>()),
     [process.role, run.processes],
   );
-  const blocked = qmpBlockedReason(run.status, process);
+  const blocked = qmpBlockedReason(run.status, process)?.message ?? null;
   const send = (op: QmpOperation) => {
     setConfirming(null);
     qmp.mutate({ runId: run.id, process: process.name, op });
@@ -47,7 +54,7 @@ export function QmpPanel({ run, process }: QmpPanelProps) {
         )}
       </header>
       <div className="qmp-ops" role="group" aria-label={`QMP operations on ${process.name}`}>
-        {operationsFor(process.role).map((op) => {
+        {qmpOperationsFor(process.role).map((op) => {
           const info = QMP_OPERATIONS[op];
           const pending = qmp.isPending && qmp.variables.op === op;
           return (

@@ -4,6 +4,7 @@
  * are named in a warning; a model outside the catalogue becomes an extra argument.
  */
 import { deviceModel } from '../catalogue.ts';
+import { idPrefix } from '../edit/id-prefix.ts';
 import { nextFreeId } from '../ids.ts';
 import type { Device, Drive, Placement } from '../schema.ts';
 import type { OptionValue } from '../plan/args.ts';
@@ -77,7 +78,7 @@ function catalogueDevice(
   const info = deviceModel(propText(props, 'driver') ?? '');
   if (!info) return;
   opt.consumed = true;
-  const id = idFor(sink, props, info.family === 'net' ? 'nic' : 'dev');
+  const id = idFor(sink, props, idPrefix(info.model));
   let slot: number | undefined;
   if (placement.kind === 'main') slot = slotOf(ctx, props, at);
   else if (props.addr !== undefined) {
@@ -98,7 +99,8 @@ function catalogueDevice(
     const driveName = propText(props, 'drive');
     const image = driveName ? resolveImage(ctx, draft, driveName, at) : null;
     if (image) {
-      const driveId = image.idHint !== '' ? image.idHint : nextFreeId('disk', sink.taken);
+      const driveId =
+        image.idHint !== '' ? image.idHint : nextFreeId(idPrefix('disk-image'), sink.taken);
       sink.taken.add(driveId);
       const { idHint: _, ...img } = image;
       sink.drives.push({ id: driveId, model: 'disk-image', image: img, attachedTo: id });
@@ -121,7 +123,7 @@ function scsiDrive(ctx: ImportContext, draft: ProcessDraft, sink: DeviceSink, op
   if (!image) return;
   opt.consumed = true;
   ctx.ignoredKeys(props, SCSI_DRIVE_KEYS, `-device ${model}`, at);
-  const id = propText(props, 'id') ?? (image.idHint || nextFreeId('disk', sink.taken));
+  const id = propText(props, 'id') ?? (image.idHint || nextFreeId(idPrefix(model), sink.taken));
   sink.taken.add(id);
   const bus = propText(props, 'bus');
   const scsiId = propInt(props, 'scsi-id');

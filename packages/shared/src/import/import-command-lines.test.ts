@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import rich from '../../../../examples/rich.json' with { type: 'json' };
 import upstream from '../../../../examples/upstream-lsi.json' with { type: 'json' };
+import { idPrefix } from '../edit/id-prefix.ts';
 import { loadTopology } from '../load.ts';
 import { planLaunch } from '../plan/plan.ts';
 import { renderReadableText } from '../plan/render.ts';
@@ -217,5 +218,26 @@ describe('importText', () => {
     const broken = importText('{"version": 2, "vm": {}}');
     expect(broken.topology).toBeNull();
     expect(broken.issues[0]?.message).toMatch(/^vm\./);
+  });
+
+  it("names devices without an id with the designer's prefixes", () => {
+    const r = importCommandLines(
+      'qemu-system-x86_64 -netdev user,id=n0 -device virtio-net-pci,netdev=n0 ' +
+        '-device pci-testdev -device lsi53c895a -device lsi53c895a -device virtio-scsi-pci',
+    );
+    expect(r.topology?.devices.map((d) => d.id)).toEqual([
+      'vnet0',
+      'testdev0',
+      'lsi0',
+      'lsi1',
+      'vscsi0',
+    ]);
+    expect(r.topology?.devices.map((d) => idPrefix(d.model))).toEqual([
+      'vnet',
+      'testdev',
+      'lsi',
+      'lsi',
+      'vscsi',
+    ]);
   });
 });

@@ -4,6 +4,7 @@
  * creates the socketpairs itself. Whatever is not understood is returned as extra arguments.
  */
 import { zodErrors } from '../field-errors.ts';
+import { PROCESS_PREFIX } from '../edit/id-prefix.ts';
 import { isValidId, nextFreeId } from '../ids.ts';
 import { TOPOLOGY_VERSION, TopologySchema, type TopologyInput } from '../schema.ts';
 import { toQemuCommands, type QemuCommand } from './commands.ts';
@@ -71,7 +72,8 @@ export function importCommandLines(text: string): ImportResult {
   for (const draft of remotes) {
     const guest = importRemoteHeader(ctx, draft);
     const suffix = guest?.startsWith(`${vm.name}-`) ? guest.slice(vm.name.length + 1) : '';
-    draft.name = isValidId(suffix) && !taken.has(suffix) ? suffix : nextFreeId('rp', taken);
+    draft.name =
+      isValidId(suffix) && !taken.has(suffix) ? suffix : nextFreeId(PROCESS_PREFIX, taken);
     taken.add(draft.name);
   }
   const sink: DeviceSink = {

@@ -1,4 +1,4 @@
-import { deviceModel } from '@mpqemu/shared';
+import { deviceModel, proxySupportText } from '@mpqemu/shared';
 
 /** How far the catalogue vouches for proxying a model; the tooltip says why. */
 export function ProxyChip({ model, compact = false }: { model: string; compact?: boolean }) {
@@ -6,10 +6,7 @@ export function ProxyChip({ model, compact = false }: { model: string; compact?:
   if (!proxy) return null;
   const text =
     proxy.status === 'verified' ? 'proxy ✓' : proxy.status === 'untested' ? 'proxy ?' : 'main only';
-  const title =
-    proxy.status === 'unsupported'
-      ? `Cannot be proxied: ${proxy.reason}`
-      : `Proxy ${proxy.status}: ${proxy.note}`;
+  const title = proxySupportText(model) ?? undefined;
   return (
     <span
       className={`chip chip--proxy-${proxy.status}${compact ? ' chip--compact' : ''}`}

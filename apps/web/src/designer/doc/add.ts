@@ -1,5 +1,10 @@
 import {
+  allIds,
+  idPrefix,
+  newDevice,
+  newDrive,
   nextFreeId,
+  PROCESS_PREFIX,
   VM_NODE_ID,
   type DriveModel,
   type Position,
@@ -7,7 +12,6 @@ import {
 } from '@mpqemu/shared';
 import { HEADER_H, PAD } from '../sizes.ts';
 import { attachDrive } from './attach.ts';
-import { allIds, idPrefix, newDevice, newDrive, PROCESS_PREFIX } from './defaults.ts';
 
 export type Added = { topology: Topology; id: string };
 

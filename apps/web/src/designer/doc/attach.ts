@@ -1,38 +1,7 @@
-import { deviceModel, type Drive, type Topology } from '@mpqemu/shared';
+import { nextFreeScsiId, type Drive, type Topology } from '@mpqemu/shared';
 import { DEVICE_H, DRIVE_GAP_X, DRIVE_GAP_Y, DRIVE_H, DRIVE_W } from '../sizes.ts';
 import { freeSpot } from './free-spot.ts';
 import { absolutePosition, parentOf, relativePosition, toFrame } from './frames.ts';
-
-/**
- * The lowest SCSI target id on `deviceId` that no other drive uses and the controller does not
- * reserve (the LSI's initiator is target 7), or undefined when the bus is full or not SCSI.
- */
-export function nextFreeScsiId(t: Topology, deviceId: string, except?: string): number | undefined {
-  const device = t.devices.find((d) => d.id === deviceId);
-  const accepts = device ? deviceModel(device.model)?.accepts : undefined;
-  if (accepts?.bus !== 'scsi') return undefined;
-  const used = new Set(
-    t.drives
-      .filter((d) => d.attachedTo === deviceId && d.id !== except && (d.lun ?? 0) === 0)
-      .map((d) => d.scsiId),
-  );
-  for (let id = 0; id <= (accepts.maxScsiId ?? 0); id++) {
-    if (!used.has(id) && !accepts.reservedScsiIds?.includes(id)) return id;
-  }
-  return undefined;
-}
-
-/** Whether `deviceId` takes a drive of `driveModelName` and has room for another one. */
-export function canAttach(t: Topology, driveModelName: string, deviceId: string, driveId?: string) {
-  const device = t.devices.find((d) => d.id === deviceId);
-  const accepts = device ? deviceModel(device.model)?.accepts : undefined;
-  if (!accepts || !(accepts.drives as readonly string[]).includes(driveModelName)) return false;
-  if (accepts.bus === 'drive-slot') {
-    const taken = t.drives.filter((d) => d.attachedTo === deviceId && d.id !== driveId).length;
-    return taken < (accepts.maxChildren ?? 1);
-  }
-  return nextFreeScsiId(t, deviceId, driveId) !== undefined;
-}
 
 /** Where the n-th drive of a controller goes: in a row under it, in the controller's frame. */
 export function drivePositionUnder(t: Topology, deviceId: string, index: number) {

@@ -1,15 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { loadTopologyText, resolveDocumentPaths, validate, type Topology } from '@mpqemu/shared';
+import {
+  loadTopologyText,
+  nextFreeScsiId,
+  resolveDocumentPaths,
+  validate,
+  type Topology,
+} from '@mpqemu/shared';
 import { describe, expect, it } from 'vitest';
 import { autoLayout } from '../layout/auto-layout.ts';
 import { addDevice, addDrive } from './add.ts';
-import { attachDrive, nextFreeScsiId } from './attach.ts';
+import { attachDrive } from './attach.ts';
 import { emptyTopology } from './defaults.ts';
 import { duplicateItem } from './duplicate.ts';
 import { absolutePosition } from './frames.ts';
 import { moveDevice } from './move.ts';
 import { removeItems } from './remove.ts';
-import { renameId } from './rename.ts';
 
 function rich(): Topology {
   const dir = new URL('../../../../../examples/', import.meta.url);
@@ -98,35 +103,6 @@ describe('moving devices', () => {
     expect(validate(t).some((p) => p.code === 'remote.multiple-devices')).toBe(true);
     t = moveDevice(t, 'testdev0', { kind: 'main' }, { x: 20, y: 64 });
     expect(validate(t).some((p) => p.code === 'remote.multiple-devices')).toBe(false);
-  });
-});
-
-describe('renaming', () => {
-  it('updates placements, attachments, the boot drive and the layout', () => {
-    let t = rich();
-    t = { ...t, vm: { ...t.vm, boot: { kind: 'disk', drive: 'disk0' } } };
-    const r1 = renameId(t, 'rp0', 'scsi-proc');
-    const r2 = r1.ok ? renameId(r1.topology, 'lsi0', 'hba') : r1;
-    const r3 = r2.ok ? renameId(r2.topology, 'disk0', 'root') : r2;
-    if (!r3.ok) throw new Error(r3.reason);
-    const out = r3.topology;
-    expect(out.devices.find((d) => d.id === 'hba')?.placement).toEqual({
-      kind: 'remote',
-      process: 'scsi-proc',
-    });
-    expect(out.drives.find((d) => d.id === 'root')?.attachedTo).toBe('hba');
-    expect(out.vm.boot).toEqual({ kind: 'disk', drive: 'root' });
-    expect(Object.keys(out.layout)).toEqual(expect.arrayContaining(['scsi-proc', 'hba', 'root']));
-    expect(out.layout.lsi0).toBeUndefined();
-    expect(validate(out).filter((p) => p.severity === 'error')).toEqual([]);
-  });
-
-  it('refuses a taken id and one QEMU would not accept', () => {
-    expect(renameId(rich(), 'lsi0', 'nic0')).toEqual({
-      ok: false,
-      reason: '"nic0" is already used',
-    });
-    expect(renameId(rich(), 'lsi0', 'a,b').ok).toBe(false);
   });
 });
 

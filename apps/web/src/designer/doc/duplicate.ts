@@ -1,7 +1,13 @@
-import { nextFreeId, type Device, type Topology } from '@mpqemu/shared';
+import {
+  allIds,
+  canAttach,
+  idPrefix,
+  nextFreeId,
+  type Device,
+  type Topology,
+} from '@mpqemu/shared';
 import { addProcess, type Added } from './add.ts';
-import { attachDrive, canAttach } from './attach.ts';
-import { allIds, idPrefix } from './defaults.ts';
+import { attachDrive } from './attach.ts';
 import { absolutePosition, relativePosition } from './frames.ts';
 
 const OFFSET = 32;

@@ -1,6 +1,9 @@
 import {
+  canAttach,
+  canProxy,
   deviceModel,
   DRIVE_MODELS,
+  proxySupportText,
   RESERVED_SLOTS,
   type Device,
   type NetDevice,
@@ -9,8 +12,6 @@ import {
 import { containerSize } from '../canvas/build-view.ts';
 import { ProxyChip } from '../canvas/proxy-chip.tsx';
 import { addDrive, addProcess } from '../doc/add.ts';
-import { canAttach } from '../doc/attach.ts';
-import { canProxy } from '../doc/defaults.ts';
 import { absolutePosition } from '../doc/frames.ts';
 import { moveDevice } from '../doc/move.ts';
 import { HEADER_H, PAD } from '../sizes.ts';
@@ -80,7 +81,7 @@ export function DeviceFields({ device, topology }: { device: Device; topology: T
           hint={
             proxyable
               ? 'A remote process emulates one device (QEMU 7.2)'
-              : `Cannot be proxied: ${info?.proxy.status === 'unsupported' ? info.proxy.reason : ''}`
+              : (proxySupportText(device.model) ?? undefined)
           }
           options={[
             { value: 'main', label: 'Main QEMU (in the VM)' },

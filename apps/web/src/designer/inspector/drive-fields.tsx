@@ -1,13 +1,15 @@
 import {
+  canAttach,
   deviceModel,
   DRIVE_MODELS,
   driveModel,
   IMAGE_FORMATS,
+  nextFreeScsiId,
   type Drive,
   type DriveModel,
   type Topology,
 } from '@mpqemu/shared';
-import { attachDrive, canAttach, nextFreeScsiId } from '../doc/attach.ts';
+import { attachDrive } from '../doc/attach.ts';
 import { CheckField, IdField, NumberField, Section, SelectField, TextField } from './fields.tsx';
 import { useEditing } from './use-editing.ts';
 

@@ -1,6 +1,5 @@
-import type { Device, Drive, Topology } from '@mpqemu/shared';
+import { renameId, type Device, type Drive, type Topology } from '@mpqemu/shared';
 import { useMemo } from 'react';
-import { renameId } from '../doc/rename.ts';
 import { useDesignerStore } from '../store/context.tsx';
 
 /** Edits of one node's fields, merged per field into one undo step while typing. */

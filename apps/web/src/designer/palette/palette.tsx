@@ -2,6 +2,7 @@ import {
   DEVICE_MODELS,
   DRIVE_MODELS,
   hasDeviceModel,
+  proxySupportText,
   type DeviceFamily,
   type DeviceModelInfo,
 } from '@mpqemu/shared';
@@ -59,10 +60,7 @@ function PaletteEntry(props: {
 }
 
 function deviceTitle(m: DeviceModelInfo): string {
-  const proxy =
-    m.proxy.status === 'unsupported'
-      ? `Cannot be proxied: ${m.proxy.reason}`
-      : `Proxy ${m.proxy.status}: ${m.proxy.note}`;
+  const proxy = proxySupportText(m.model) ?? '';
   return `${m.description}${m.pciId ? ` (PCI ${m.pciId})` : ''}\n${proxy}\nDrag into a remote process or the VM; double-click or Enter to add.`;
 }
 

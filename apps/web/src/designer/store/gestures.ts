@@ -3,7 +3,8 @@
  * topology. Each gesture is one `edit`, hence one undo step.
  */
 import {
-  deviceModel,
+  canAttach,
+  proxyRefusal,
   VM_NODE_ID,
   type DriveModel,
   type Position,
@@ -12,7 +13,7 @@ import {
 import { hitTest } from '../canvas/hit-test.ts';
 import type { DesignerNode } from '../canvas/types.ts';
 import { addDevice, addDrive, addProcess, type Added } from '../doc/add.ts';
-import { attachDrive, canAttach } from '../doc/attach.ts';
+import { attachDrive } from '../doc/attach.ts';
 import { absolutePosition, clampIntoContainer, parentOf, toFrame } from '../doc/frames.ts';
 import { freeSpot } from '../doc/free-spot.ts';
 import { moveDevice } from '../doc/move.ts';
@@ -23,13 +24,6 @@ export type PaletteItem =
   { kind: 'process' } | { kind: 'device'; model: string } | { kind: 'drive'; model: DriveModel };
 
 export const PALETTE_MIME = 'application/x-mpqemu-palette';
-
-function proxyRefusal(model: string): string | null {
-  const proxy = deviceModel(model)?.proxy;
-  return proxy?.status === 'unsupported'
-    ? `${model} cannot run in a remote process: ${proxy.reason}`
-    : null;
-}
 
 function commitAdded(store: DesignerStore, _t: Topology, added: Added | null) {
   if (!added) return;

@@ -1,5 +1,6 @@
-import { ID_RULE_TEXT, isValidId, type Topology } from '@mpqemu/shared';
-import { allIds } from './defaults.ts';
+import { ID_RULE_TEXT, isValidId } from '../ids.ts';
+import type { Topology } from '../schema.ts';
+import { allIds } from './id-prefix.ts';
 
 export type RenameResult = { ok: true; topology: Topology } | { ok: false; reason: string };
 
