@@ -9,6 +9,7 @@ export * from './validate/index.ts';
 export * from './plan/args.ts';
 export * from './plan/devices.ts';
 export * from './plan/plan.ts';
+export * from './plan/types.ts';
 export * from './plan/render.ts';
 export * from './resolve-paths.ts';
 export * from './runs.ts';

@@ -77,4 +77,5 @@ export interface StatsSample {
   processes: ProcessSample[];
 }
 
+/** The states a run never leaves: its processes are gone and its sockets removed. */
 export const TERMINAL_RUN_STATES: readonly RunStatus[] = ['stopped', 'failed'];

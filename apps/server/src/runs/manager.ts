@@ -1,6 +1,6 @@
 /**
- * The launcher: validates and preflights a topology, plans it with the shared planner, and owns
- * the resulting runs. The API calls only the RunManager methods (types.ts).
+ * The launcher: preflights a topology, then plans it (which validates it) once with the shared
+ * planner, and owns the resulting runs. The API calls only the RunManager methods (types.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -8,7 +8,6 @@ import { mkdir, realpath, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   planLaunch,
-  validate,
   type Capabilities,
   type LogChunk,
   type Problem,
@@ -137,22 +136,6 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     } catch (e) {
       throw refusal((e as Error).message, 'host.capabilities');
     }
-    const problems = validate(topology, caps);
-    const errors = problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0) {
-      throw new StartRefused(`the topology has errors: ${summarize(errors)}`, errors);
-    }
-    const acknowledged = new Set(startOptions.acknowledged ?? []);
-    const unacknowledged = problems.filter(
-      (p) => p.severity === 'warning' && !acknowledged.has(p.code),
-    );
-    if (unacknowledged.length > 0) {
-      const codes = [...new Set(unacknowledged.map((p) => p.code))].join(', ');
-      throw new StartRefused(
-        `confirm these warnings before starting (${codes}): ${summarize(unacknowledged)}`,
-        unacknowledged,
-      );
-    }
     const { setpriv, qemuImg } = await tools(caps);
     const roots = await Promise.all(
       (options.imageRoots ?? []).map((r) => realpath(r).catch(() => resolve(r))),
@@ -166,11 +149,22 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     // A stale run's directory kept for its logs may hold an id this manager never issued.
     while (runs.has(id) || existsSync(join(runsDir, id))) id = randomBytes(6).toString('hex');
     const dir = join(runsDir, id);
+    // Planned once, after the host check: the validator then sees the real paths QEMU will open
+    // (two drives reaching one image through a symlink share it).
     const planned = planLaunch(checked.topology, caps, { runDir: dir });
     if (!planned.ok) {
+      const errors = planned.problems.filter((p) => p.severity === 'error');
+      throw new StartRefused(`the topology has errors: ${summarize(errors)}`, errors);
+    }
+    const acknowledged = new Set(startOptions.acknowledged ?? []);
+    const unacknowledged = planned.plan.problems.filter(
+      (p) => p.severity === 'warning' && !acknowledged.has(p.code),
+    );
+    if (unacknowledged.length > 0) {
+      const codes = [...new Set(unacknowledged.map((p) => p.code))].join(', ');
       throw new StartRefused(
-        `the topology has errors: ${summarize(planned.problems)}`,
-        planned.problems,
+        `confirm these warnings before starting (${codes}): ${summarize(unacknowledged)}`,
+        unacknowledged,
       );
     }
     const longest = planned.plan.processes

@@ -2,7 +2,13 @@
  * The observable state of a run (RunInfo, its steps, its processes) and its publication: every
  * change goes out as a fresh snapshot, so subscribers never see a later mutation.
  */
-import type { LaunchPlan, Problem, RunInfo, RunStatus, RunStep } from '@mpqemu/shared';
+import {
+  TERMINAL_RUN_STATES,
+  type LaunchPlan,
+  type Problem,
+  type RunInfo,
+  type RunStep,
+} from '@mpqemu/shared';
 import { Topic } from './feed.ts';
 import type { LogLimits, ProcessHandle } from './process-handle.ts';
 
@@ -25,8 +31,6 @@ export interface RunSpec {
   vmName: string;
   problems: Problem[];
 }
-
-const TERMINAL: readonly RunStatus[] = ['stopped', 'failed'];
 
 export class RunRecord {
   readonly info: RunInfo;
@@ -54,7 +58,7 @@ export class RunRecord {
   }
 
   get terminal(): boolean {
-    return TERMINAL.includes(this.info.status);
+    return TERMINAL_RUN_STATES.includes(this.info.status);
   }
 
   /** A deep copy: subscribers must never see later mutations. */

@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunInfo, Topology } from '@mpqemu/shared';
+import { TERMINAL_RUN_STATES, type RunInfo, type Topology } from '@mpqemu/shared';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartRefused } from '../../src/runs/types.ts';
@@ -120,9 +120,7 @@ describe('a hostile document against real QEMU', () => {
     const problems = (error as StartRefused).problems;
     expect(problems.map((p) => [p.severity, p.path])).toEqual([['error', 'drives[0].image.path']]);
     expect(problems[0]?.message).toMatch(/protocol|absolute/);
-    expect(files.manager.list().filter((r) => !['stopped', 'failed'].includes(r.status))).toEqual(
-      [],
-    );
+    expect(files.manager.list().filter((r) => !TERMINAL_RUN_STATES.includes(r.status))).toEqual([]);
     expect(qemuUnder(files.dataDir)).toEqual([]);
   });
 

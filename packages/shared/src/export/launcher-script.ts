@@ -3,7 +3,7 @@
  * for people who want the topology without mpqemu studio. Every value from the plan is embedded
  * as a JSON literal, never spliced into code or comments, so no name or path can become code.
  */
-import type { LaunchPlan } from '../plan/plan.ts';
+import type { LaunchPlan } from '../plan/types.ts';
 import { LAUNCHER_IMPORTS, LAUNCHER_RUNTIME } from './launcher-runtime.ts';
 
 export interface LauncherScriptOptions {

@@ -14,7 +14,7 @@ import {
   type Channel,
   type LaunchPlan,
   type PlannedProcess,
-} from './plan.ts';
+} from './types.ts';
 
 /** Builds the plan without validating; `problems` are the validator's warnings, carried along. */
 export function buildPlan(

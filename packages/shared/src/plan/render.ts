@@ -1,6 +1,6 @@
 import type { PlanArg } from './args.ts';
 import { readableValue } from './args.ts';
-import type { LaunchPlan, PlannedProcess } from './plan.ts';
+import type { LaunchPlan, PlannedProcess } from './types.ts';
 
 export interface ReadableCommand {
   name: string;

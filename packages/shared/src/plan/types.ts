@@ -1,0 +1,64 @@
+/**
+ * The shape of a launch plan and the constants it is built with, apart from the planner so that
+ * `planLaunch` (plan.ts) and the builder (build.ts) both depend on it instead of on each other.
+ */
+import type { Problem } from '../problems.ts';
+import type { PlanArg } from './args.ts';
+
+/** Every QEMU gets the strictest seccomp filter that still runs the orchestration (measured). */
+export const SANDBOX = {
+  sandbox: 'on',
+  obsolete: 'deny',
+  elevateprivileges: 'deny',
+  spawn: 'deny',
+  resourcecontrol: 'deny',
+} as const;
+
+/** The first fd a child gets beyond stdin/stdout/stderr. */
+export const FIRST_CHANNEL_FD = 3;
+
+/** One socketpair: one end is fd `remoteFd` of the remote process, the other `mainFd` of the main QEMU. */
+export interface Channel {
+  device: string;
+  remote: string;
+  remoteFd: number;
+  mainFd: number;
+}
+
+export interface PlannedProcess {
+  /** `main` or the remote process id. */
+  name: string;
+  role: 'remote' | 'main';
+  /** argv[0] is the QEMU binary. */
+  argv: string[];
+  /** The same options, structured, for the readable rendering. */
+  args: PlanArg[];
+  /** Child fd number → the device whose channel it carries. */
+  fds: Record<string, string>;
+  qmpSocket: string;
+  serialSocket: string | null;
+  /** Device ids this process emulates. */
+  devices: string[];
+}
+
+export interface LaunchPlan {
+  runDir: string;
+  /** Remote processes first (each must exist before the main QEMU connects), then the main QEMU. */
+  processes: PlannedProcess[];
+  channels: Channel[];
+  /**
+   * Device id → its slot on the main QEMU's PCI bus 0 (a proxied device's is its proxy's). Every
+   * device gets an explicit address: left to QEMU, an automatic one could take a slot that a later
+   * device asks for explicitly, and QEMU refuses to start ("slot 2 function 0 not available").
+   */
+  pciSlots: Record<string, number>;
+  /** Warnings that stay true for this launch. */
+  problems: Problem[];
+}
+
+export type PlanResult = { ok: true; plan: LaunchPlan } | { ok: false; problems: Problem[] };
+
+export interface PlanOptions {
+  /** Directory of the run's sockets; the server makes a fresh 0700 one per run. */
+  runDir?: string;
+}
