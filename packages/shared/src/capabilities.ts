@@ -31,7 +31,7 @@ export interface Capabilities {
   hostMemoryMiB: number | null;
 }
 
-/** The facts measured on Debian 12's QEMU 7.2 (shared/QEMU-NOTES.md). */
+/** The facts measured on Debian 12's QEMU 7.2 (docs/qemu-facts.md, "What the binary has"). */
 export const DEFAULT_CAPABILITIES: Capabilities = {
   binary: 'qemu-system-x86_64',
   version: '7.2',

@@ -1,6 +1,6 @@
 /**
  * The device catalogue: what each model is, what it accepts, and how far multi-process QEMU 7.2
- * supports proxying it. Every proxy fact here was measured (see shared/QEMU-NOTES.md); the
+ * supports proxying it. Every proxy fact here was measured (docs/qemu-facts.md, "Limits"); the
  * validator, the planner and the UI all read this table instead of special-casing models.
  */
 

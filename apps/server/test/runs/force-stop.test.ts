@@ -1,6 +1,6 @@
 /**
  * Force stop with real QEMU. The rich example's guest does not power off: its shutdown waits on
- * the proxied virtio-blk, which gets no interrupts under TCG (QEMU-NOTES.md). A long grace makes
+ * the proxied virtio-blk, which gets no interrupts under TCG (docs/qemu-facts.md). A long grace makes
  * the difference between waiting it out and forcing unmistakable.
  */
 import type { RunInfo } from '@mpqemu/shared';

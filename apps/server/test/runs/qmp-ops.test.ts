@@ -85,7 +85,7 @@ describe('runs.qmp: allow-listed QMP operations', () => {
     const lsi = pciDevice(remote.result, 'lsi0');
     expect(`${hex(lsi?.id.vendor)}:${hex(lsi?.id.device)}`).toBe('1000:0012');
 
-    // Why the op exists: the main QEMU cannot tell what sits behind its proxy (QEMU-NOTES).
+    // Why the op exists: the main QEMU cannot tell what sits behind its proxy (docs/qemu-facts.md).
     const main = await caller.runs.qmp({ runId, process: 'main', op: 'query-pci' });
     const proxy = pciDevice(main.result, 'lsi0');
     expect(proxy?.slot).toBe(5);
