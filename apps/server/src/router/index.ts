@@ -1,5 +1,7 @@
 /**
- * The API. The web app imports only the type: `import type { AppRouter } from '@mpqemu/server/router'`.
+ * The API. The web app imports only the type: `import type { AppRouter } from '@mpqemu/server/router'`;
+ * the package exports this entry under the `types` condition alone, so no code of the server can
+ * end up in the browser bundle.
  */
 import { router } from '../trpc.ts';
 import { capabilitiesRouter } from './capabilities.ts';
