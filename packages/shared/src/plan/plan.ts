@@ -61,6 +61,11 @@ export type PlanResult = { ok: true; plan: LaunchPlan } | { ok: false; problems:
 export interface PlanOptions {
   /** Directory of the run's sockets; the server makes a fresh 0700 one per run. */
   runDir?: string;
+  /**
+   * Problem codes the caller measures itself instead: `mpqemu doctor` launches models the
+   * catalogue refuses (`proxy.unsupported`) to find out whether this host's QEMU still fails.
+   */
+  measuring?: readonly string[];
 }
 
 /**
@@ -72,7 +77,8 @@ export function planLaunch(
   caps: Capabilities = DEFAULT_CAPABILITIES,
   options: PlanOptions = {},
 ): PlanResult {
-  const problems = validate(topology, caps);
+  const measuring = options.measuring ?? [];
+  const problems = validate(topology, caps).filter((p) => !measuring.includes(p.code));
   if (hasErrors(problems)) return { ok: false, problems };
   const runDir =
     options.runDir ?? `/tmp/mpqemu-${topology.vm.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
