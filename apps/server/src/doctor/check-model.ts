@@ -167,7 +167,9 @@ async function measure(
     ...(options.signal ? { signal: options.signal } : {}),
   };
   out.hotplug = await checkHotplug(ctx, before);
-  out.restart = await checkRestart(ctx, before);
+  if (out.hotplug === 'ok') out.restart = await checkRestart(ctx, before);
+  // A failed unplug leaves the proxy plugged: a restart would only meet "Duplicate device ID".
+  else note('restart: skipped: hot-plug/unplug did not complete');
   return out;
 }
 

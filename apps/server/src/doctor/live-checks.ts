@@ -27,6 +27,11 @@ const HOT_ID = 'hot0';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+/** Said on a failure when the check's bound, not the step, ended it: a slow host, not QEMU. */
+function bound(ctx: LiveContext): string {
+  return ctx.left() <= 1 ? ' (timeout: the check ran out of time)' : '';
+}
+
 function step(ctx: LiveContext): number {
   return Math.max(1, Math.min(STEP_MS, ctx.left()));
 }
@@ -102,7 +107,9 @@ export async function checkHotplug(
     (l) => [...l].find(([b, id]) => !before.has(b) && id === ctx.pciId)?.[0],
   );
   if (bdf === undefined) {
-    ctx.note(`hot-plug: failed: the guest listed no new ${ctx.pciId} after device_add`);
+    ctx.note(
+      `hot-plug: failed: the guest listed no new ${ctx.pciId} after device_add${bound(ctx)}`,
+    );
     for (const line of stderrEvidence(ctx.session)) ctx.note(line);
     return 'failed';
   }
@@ -111,12 +118,14 @@ export async function checkHotplug(
   );
   const unplugged = await unplug(ctx);
   if (typeof unplugged === 'string') {
-    ctx.note(`hot-unplug: failed: ${unplugged}`);
+    ctx.note(`hot-unplug: failed: ${unplugged}${bound(ctx)}`);
     return 'failed';
   }
   const gone = await guestLists(ctx, (l) => (l.has(bdf) ? undefined : bdf));
   if (gone === undefined) {
-    ctx.note(`hot-unplug: failed: DEVICE_DELETED came but the guest still lists ${bdf}`);
+    ctx.note(
+      `hot-unplug: failed: DEVICE_DELETED came but the guest still lists ${bdf}${bound(ctx)}`,
+    );
     return 'failed';
   }
   const code = await Promise.race([
@@ -147,14 +156,14 @@ export async function checkRestart(
     (l) => [...l].find(([b, id]) => !before.has(b) && id === ctx.pciId)?.[0],
   );
   if (bdf === undefined) {
-    ctx.note(`restart: failed: the guest did not list the device to restart`);
+    ctx.note(`restart: failed: the guest did not list the device to restart${bound(ctx)}`);
     return 'failed';
   }
   const started = performance.now();
   await killAll([first]);
   const deleted = await unplug(ctx);
   if (typeof deleted === 'string') {
-    ctx.note(`restart: failed after SIGKILL of the remote: ${deleted}`);
+    ctx.note(`restart: failed after SIGKILL of the remote: ${deleted}${bound(ctx)}`);
     return 'failed';
   }
   const second = await plug(ctx, 'remote rp1 (restarted)', 6);
@@ -164,7 +173,7 @@ export async function checkRestart(
   }
   const replugged = await guestLists(ctx, (l) => (l.get(bdf) === ctx.pciId ? bdf : undefined));
   if (replugged === undefined) {
-    ctx.note(`restart: failed: the guest did not list ${bdf} ${ctx.pciId} again`);
+    ctx.note(`restart: failed: the guest did not list ${bdf} ${ctx.pciId} again${bound(ctx)}`);
     for (const line of stderrEvidence(ctx.session)) ctx.note(line);
     return 'failed';
   }

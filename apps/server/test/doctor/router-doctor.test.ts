@@ -98,7 +98,7 @@ describe('doctor API', () => {
     const support = proxySupport('pci-testdev', after, 'pc');
     expect(support.source).toBe('measured');
     expect(support.status).toBe(result?.enumerated ? 'verified' : 'unsupported');
-    expect(support.status === 'verified' ? support.note : support.reason).toMatch(
+    expect(support.status === 'unsupported' ? support.reason : support.note).toMatch(
       new RegExp(`^Measured on this host's QEMU ${after.version ?? ''} on \\d{4}-\\d{2}-\\d{2}: `),
     );
     expect(codes(after)).not.toContain('proxy.untested');

@@ -1,11 +1,14 @@
 import {
   BLOCK_MODELS,
+  DEFAULT_CAPABILITIES,
   deviceModel,
   driveModel,
   NET_MODELS,
   OTHER_MODELS,
+  proxySupport,
   STORAGE_MODELS,
   TOPOLOGY_VERSION,
+  type Capabilities,
   type Device,
   type DriveModel,
   type Drive,
@@ -65,9 +68,17 @@ export function newDrive(model: DriveModel, id: string): Drive {
   };
 }
 
-/** Whether the catalogue lets `model` run in a remote process at all. */
-export function canProxy(model: string): boolean {
-  return deviceModel(model)?.proxy.status !== 'unsupported';
+/**
+ * Whether `model` may run in a remote process at all: the catalogue's default, or what doctor
+ * measured on the host's QEMU when `caps` carries it.
+ */
+export function canProxy(
+  model: string,
+  caps: Capabilities = DEFAULT_CAPABILITIES,
+  machine?: string,
+): boolean {
+  if (!deviceModel(model)) return false;
+  return proxySupport(model, caps, machine).status !== 'unsupported';
 }
 
 /** The document a fresh designer starts from when the server offers nothing. */

@@ -2,6 +2,8 @@ import {
   DEVICE_MODELS,
   DRIVE_MODELS,
   hasDeviceModel,
+  proxySupport,
+  type Capabilities,
   type DeviceFamily,
   type DeviceModelInfo,
 } from '@mpqemu/shared';
@@ -58,17 +60,19 @@ function PaletteEntry(props: {
   );
 }
 
-function deviceTitle(m: DeviceModelInfo): string {
+function deviceTitle(m: DeviceModelInfo, caps: Capabilities, machine: string): string {
+  const support = proxySupport(m.model, caps, machine);
   const proxy =
-    m.proxy.status === 'unsupported'
-      ? `Cannot be proxied: ${m.proxy.reason}`
-      : `Proxy ${m.proxy.status}: ${m.proxy.note}`;
+    support.status === 'unsupported'
+      ? `Cannot be proxied: ${support.reason}`
+      : `Proxy ${support.status}: ${support.note}`;
   return `${m.description}${m.pciId ? ` (PCI ${m.pciId})` : ''}\n${proxy}\nDrag into a remote process or the VM; double-click or Enter to add.`;
 }
 
 /** Device models by family, drives and a new remote process, to drag onto the canvas. */
 export function Palette() {
   const caps = useDesigner((s) => s.caps);
+  const machine = useDesigner((s) => s.topology.vm.machine);
   const available = DEVICE_MODELS.filter((m) => hasDeviceModel(caps, m.model));
   const hidden = DEVICE_MODELS.length - available.length;
   return (
@@ -102,7 +106,7 @@ export function Palette() {
                     tagClass=""
                     label={m.label}
                     sub={m.model}
-                    title={deviceTitle(m)}
+                    title={deviceTitle(m, caps, machine)}
                     chip={<ProxyChip model={m.model} compact />}
                   />
                 ))}
