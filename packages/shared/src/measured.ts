@@ -86,27 +86,36 @@ function failureLine(results: readonly DoctorResult[]): string {
 
 /**
  * How far `model` can be proxied on the host `caps` describe: a doctor measurement of this QEMU
- * (for `machine` when measured there, else on any machine) beats the catalogue's built-in default.
+ * beats the catalogue's built-in default. With `machine`, only that machine's results count; a
+ * model that worked on another machine only is "untested" there (q35 and pc differ in hot-plug).
  * Models the doctor never ran keep the default.
  */
 export function proxySupport(model: string, caps: Capabilities, machine?: string): EffectiveProxy {
   const facts = caps.measured;
   const all = facts?.report.results.filter((r) => r.model === model) ?? [];
-  const onMachine = all.filter((r) => r.machine === machine);
-  const results = onMachine.length > 0 ? onMachine : all;
-  if (facts && results.length > 0) {
+  const results = machine === undefined ? all : all.filter((r) => r.machine === machine);
+  if (facts && all.length > 0) {
     const prefix = measuredOn(facts);
-    if (results.some((r) => r.enumerated)) {
-      return { status: 'verified', note: `${prefix}: ${describe(results)}.`, source: 'measured' };
+    if (results.length === 0 && all.some((r) => r.enumerated)) {
+      return {
+        status: 'untested',
+        note: `${prefix} on ${all.map((r) => r.machine).join(', ')} only, not on ${machine ?? ''}: ${describe(all)}.`,
+        source: 'measured',
+      };
+    }
+    const chosen = results.length > 0 ? results : all;
+    if (chosen.some((r) => r.enumerated)) {
+      return { status: 'verified', note: `${prefix}: ${describe(chosen)}.`, source: 'measured' };
     }
     return {
       status: 'unsupported',
-      reason: `${prefix}: ${failureLine(results)}.`,
+      reason: `${prefix}: ${failureLine(chosen)}.`,
       source: 'measured',
     };
   }
   const info = deviceModel(model);
-  if (!info)
+  if (!info) {
     return { status: 'untested', note: `${model} is not in the catalogue.`, source: 'catalogue' };
+  }
   return { ...info.proxy, source: 'catalogue' };
 }

@@ -46,20 +46,25 @@ const codes = (
 describe('measured proxy facts', () => {
   it('keep the catalogue default when doctor never ran', () => {
     expect(proxySupport('virtio-scsi-pci', KVM_CAPS)).toMatchObject({
-      status: 'untested',
+      status: 'verified',
+      source: 'catalogue',
+      note: expect.stringMatching(/^Measured by mpqemu doctor on QEMU 7\.2/) as unknown,
+    });
+    expect(proxySupport('nvme', KVM_CAPS)).toMatchObject({
+      status: 'unsupported',
       source: 'catalogue',
     });
-    expect(codes(KVM_CAPS)).toContain('proxy.untested');
+    expect(codes(KVM_CAPS)).toEqual([]);
   });
 
-  it('a measured enumeration makes an untested model verified, with version and date', () => {
+  it('a measured enumeration is cited with the QEMU version and the date', () => {
     const caps = measured([result({ model: 'virtio-scsi-pci' })]);
     const support = proxySupport('virtio-scsi-pci', caps);
     expect(support).toMatchObject({ status: 'verified', source: 'measured' });
     expect(support.status === 'verified' && support.note).toMatch(
       /^Measured on this host's QEMU 10\.0\.2 on 2026-12-01: pc: enumerated 1af4:1004/,
     );
-    expect(codes(caps)).not.toContain('proxy.untested');
+    expect(codes(caps)).toEqual([]);
   });
 
   it('a measured failure beats a verified default, and the validator refuses to plan it', () => {
@@ -87,13 +92,17 @@ describe('measured proxy facts', () => {
     expect(codes(caps, t)).not.toContain('proxy.unsupported');
   });
 
-  it('prefers the result for the topology machine', () => {
+  it('uses the result for the topology machine; worked elsewhere only is untested there', () => {
     const caps = measured([
       result({ model: 'e1000e', machine: 'pc' }),
       result({ model: 'e1000e', machine: 'q35', enumerated: false, pciId: null }),
+      result({ model: 'megasas', machine: 'pc', pciId: '1000:0060' }),
     ]);
     expect(proxySupport('e1000e', caps, 'q35').status).toBe('unsupported');
     expect(proxySupport('e1000e', caps, 'pc').status).toBe('verified');
+    const megasas = proxySupport('megasas', caps, 'q35');
+    expect(megasas).toMatchObject({ status: 'untested', source: 'measured' });
+    expect(megasas.status === 'untested' && megasas.note).toContain('on pc only, not on q35');
   });
 
   it('rejects a stored file that does not match the schema', () => {
