@@ -63,6 +63,8 @@ export function spareEnd(main: DoctorProcess, fd: number): Socket {
   const end = main.child.stdio[fd] as Socket | undefined;
   if (!end) throw new Error(`main QEMU has no stdio entry ${fd}`);
   end.pause();
+  // The main QEMU dying resets its end; unheard, that error would crash the server.
+  end.on('error', () => undefined);
   return end;
 }
 
