@@ -31,6 +31,7 @@ test('the Doctor measures a model on the server QEMU and the palette then uses t
     'Checking lsi53c895a on pc (1/1)',
   );
   await expect(dialog.getByTestId('doctor-cancel')).toBeVisible();
+  await keepShot('doctor-progress');
 
   const row = dialog.getByTestId('doctor-row-lsi53c895a-pc');
   await expect(row).toBeVisible({ timeout: 200_000 });

@@ -164,7 +164,12 @@ export function DoctorDialog({ onClose }: { onClose: () => void }) {
       </fieldset>
       {progress && (
         <div className="doctor__progress" role="status" data-testid="doctor-progress">
-          <progress max={progress.total} value={progress.done} />
+          {/* Indeterminate until a check has ended: a boot under TCG takes its time. */}
+          {progress.done === 0 ? (
+            <progress aria-label="Doctor progress" />
+          ) : (
+            <progress aria-label="Doctor progress" max={progress.total} value={progress.done} />
+          )}
           Checking {progress.label} ({progress.done + 1}/{progress.total})…
         </div>
       )}
