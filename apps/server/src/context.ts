@@ -3,6 +3,7 @@
  * a test builds a context from a temp directory and the real launcher without any HTTP.
  */
 import { join } from 'node:path';
+import { createDoctorService, type DoctorService } from './doctor/service.ts';
 import type { CapabilityService } from './probe/index.ts';
 import type { RunManager } from './runs/types.ts';
 import { DEFAULT_EXAMPLES_DIR, loadSamples, type Sample } from './store/samples.ts';
@@ -17,6 +18,7 @@ export interface Services {
   capabilities: CapabilityService;
   /** The repository's examples, paths absolute. */
   samples: () => Promise<Sample[]>;
+  doctor: DoctorService;
 }
 
 export type Context = Services;
@@ -49,5 +51,12 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       log(`example ${file} is not loadable: ${message}`),
     ));
   const store = await openSeededStore(topologiesDir(options.dataDir), samples);
-  return { store, runs: options.runs, capabilities: options.capabilities, samples };
+  const { runs, capabilities, dataDir } = options;
+  return {
+    store,
+    runs,
+    capabilities,
+    samples,
+    doctor: createDoctorService({ dataDir, capabilities }),
+  };
 }

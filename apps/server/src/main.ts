@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadConfig, USAGE, type Config } from './config.ts';
 import { createServices } from './context.ts';
+import { withMeasured } from './doctor/overlay.ts';
 import { startServer, type RunningServer } from './http/server.ts';
 import { createCapabilityService, findExecutable } from './probe/index.ts';
 import { DataDirBusy, lockDataDir } from './runs/data-dir-lock.ts';
@@ -85,7 +86,8 @@ async function main(): Promise<void> {
     if (e instanceof TokenError) fail(e.message, 2);
     throw e;
   }
-  const capabilities = createCapabilityService(config.qemu);
+  // Doctor's measurements of this very binary ride along with every probe result.
+  const capabilities = withMeasured(createCapabilityService(config.qemu), config.dataDir, log);
   const runs = createRunManager({
     capabilities: () => capabilities.get(),
     dataDir: config.dataDir,

@@ -1,3 +1,5 @@
+import type { MeasuredFacts } from './measured.ts';
+
 /**
  * What the host's QEMU can do. The server probes the real binary; everything else (the CLI's
  * `print`, the UI before the server answers, golden tests) uses the measured QEMU 7.2 defaults.
@@ -29,6 +31,11 @@ export interface Capabilities {
   accels: { tcg: AccelInfo; kvm: AccelInfo };
   /** Host RAM, to warn about guests larger than the machine; null when unknown. */
   hostMemoryMiB: number | null;
+  /**
+   * What `mpqemu doctor` measured on this very binary, when it ran here; it beats the catalogue's
+   * built-in proxy facts (see proxySupport). Absent on hosts that never ran doctor.
+   */
+  measured?: MeasuredFacts;
 }
 
 /** The facts measured on Debian 12's QEMU 7.2 (docs/qemu-facts.md, "What the binary has"). */

@@ -3,6 +3,7 @@ export * from './capabilities.ts';
 export * from './field-errors.ts';
 export * from './ids.ts';
 export * from './load.ts';
+export * from './measured.ts';
 export * from './problems.ts';
 export * from './schema.ts';
 export * from './validate/index.ts';

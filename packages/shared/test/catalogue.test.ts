@@ -35,17 +35,17 @@ describe('device catalogue', () => {
     for (const m of DEVICE_MODELS) expect(m.pciId, m.model).toMatch(/^[0-9a-f]{4}:[0-9a-f]{4}$/);
   });
 
-  it('records the proxy facts measured on QEMU 7.2', () => {
+  it('records the proxy facts measured on QEMU 7.2 (mpqemu doctor, pc and q35)', () => {
     const status = Object.fromEntries(DEVICE_MODELS.map((m) => [m.model, m.proxy.status]));
     expect(status).toEqual({
       lsi53c895a: 'verified',
       e1000e: 'verified',
       'virtio-blk-pci': 'verified',
       nvme: 'unsupported',
-      megasas: 'untested',
-      'virtio-scsi-pci': 'untested',
-      'virtio-net-pci': 'untested',
-      'pci-testdev': 'untested',
+      megasas: 'verified',
+      'virtio-scsi-pci': 'verified',
+      'virtio-net-pci': 'verified',
+      'pci-testdev': 'verified',
     });
     const nvme = deviceModel('nvme')?.proxy;
     expect(nvme?.status === 'unsupported' && nvme.reason).toContain('MSI-X');

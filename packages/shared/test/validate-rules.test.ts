@@ -17,6 +17,33 @@ import {
 } from '../src/index.ts';
 import { KVM_CAPS, MAIN, dev, drive, remote, topo } from './support/build.ts';
 
+/** Doctor measured pci-testdev as a proxied device on `pc` only. */
+const MEASURED_ON_PC_ONLY: Capabilities = {
+  ...KVM_CAPS,
+  measured: {
+    format: 1,
+    identity: { path: '/usr/bin/qemu-system-x86_64', size: 1, mtimeMs: 1, version: '7.2.22' },
+    measuredAt: '2026-12-01T10:00:00.000Z',
+    report: {
+      qemu: { binary: '/usr/bin/qemu-system-x86_64', version: '7.2.22' },
+      kvmUsable: true,
+      results: [
+        {
+          model: 'pci-testdev',
+          machine: 'pc',
+          enumerated: true,
+          pciId: '1b36:0005',
+          hotplug: 'ok',
+          restart: 'ok',
+          io: 'skipped',
+          evidence: [],
+          ms: 1,
+        },
+      ],
+    },
+  },
+};
+
 interface RuleCase {
   name: string;
   code: string;
@@ -305,13 +332,19 @@ const CASES: RuleCase[] = [
     }),
   },
   {
-    name: 'device not yet verified as proxied',
+    // Every catalogue model has been measured; doctor results for another machine only are not.
+    name: 'device not yet verified as proxied on this machine',
     code: 'proxy.untested',
     severity: 'warning',
     path: 'devices[0].placement',
     nodeIds: ['t0'],
-    bad: topo({ processes: [rp('rp0')], devices: [dev.testdev('t0', remote('rp0'))] }),
-    fixed: topo({ processes: [rp('rp0')], devices: [dev.lsi('t0', remote('rp0'))] }),
+    caps: MEASURED_ON_PC_ONLY,
+    bad: topo({
+      vm: { machine: 'q35' },
+      processes: [rp('rp0')],
+      devices: [dev.testdev('t0', remote('rp0'))],
+    }),
+    fixed: topo({ processes: [rp('rp0')], devices: [dev.testdev('t0', remote('rp0'))] }),
   },
   {
     name: 'remote process without a device',

@@ -1,5 +1,5 @@
 /**
- * The `mpqemu` command line: print, check, up, export and import. Each command is a function
+ * The `mpqemu` command line: print, check, up, export, import and doctor. Each command is a function
  * returning the exit status; bin/mpqemu.mjs exits with it.
  */
 import { basename } from 'node:path';
@@ -9,6 +9,7 @@ import { ConfigError } from '../config.ts';
 import { probeHost, type Host } from './capabilities.ts';
 import { checkTopology } from './check.ts';
 import { exportScript, importFile } from './convert.ts';
+import { doctor } from './doctor.ts';
 import { EXIT, processIo, type CliIo } from './io.ts';
 import { loadTopologyFile } from './load-file.ts';
 import { printPlan } from './print.ts';
@@ -21,6 +22,9 @@ export const USAGE = `Usage:
   mpqemu up FILE [--yes]                                 run it here (Ctrl-C stops it, again forces)
   mpqemu export FILE [-o OUT] [--run-dir DIR]            a standalone Node.js launcher script
   mpqemu import FILE|-                                   QEMU command lines -> topology JSON
+  mpqemu doctor [--json] [--models A,B] [--machine pc|q35] [--timeout S] [--kernel F] [--initrd F]
+                                                         measure each model as a proxied device
+                                                         on this host's QEMU and store the results
 
 Exit status: 0 ok, 1 the topology has errors or the run failed, 2 bad usage or unreadable file.
 print and check use the measured QEMU 7.2 defaults unless --probe asks the host's QEMU.`;
@@ -32,6 +36,11 @@ const OPTIONS = {
   'run-dir': { type: 'string' },
   output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },
+  models: { type: 'string' },
+  machine: { type: 'string' },
+  timeout: { type: 'string' },
+  kernel: { type: 'string' },
+  initrd: { type: 'string' },
 } as const;
 
 const ALLOWED: Record<string, readonly string[]> = {
@@ -40,6 +49,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   up: ['yes'],
   export: ['output', 'run-dir', 'probe'],
   import: [],
+  doctor: ['json', 'models', 'machine', 'timeout', 'kernel', 'initrd'],
 };
 
 /** Runs one CLI invocation; never throws for a user mistake, returns the exit status instead. */
@@ -58,7 +68,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return EXIT.ok;
   }
   const allowed = command === undefined ? undefined : ALLOWED[command];
-  if (allowed === undefined || file === undefined || rest.length > 0) {
+  const takesFile = command !== 'doctor';
+  if (allowed === undefined || (file === undefined) === takesFile || rest.length > 0) {
     io.stderr(`${command === undefined ? '' : `mpqemu: bad usage of "${command}"\n\n`}${USAGE}\n`);
     return EXIT.usage;
   }
@@ -67,6 +78,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     io.stderr(`mpqemu ${command}: unknown option --${stray[0] ?? ''}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
+  if (command === 'doctor') {
+    const { json, models, machine, timeout, kernel, initrd } = values;
+    return doctor({ json: json === true, models, machine, timeout, kernel, initrd }, io);
+  }
+  if (file === undefined) return EXIT.usage;
   if (command === 'import') return importFile(file, io);
 
   const loaded = await loadTopologyFile(file);

@@ -5,6 +5,7 @@
  */
 import { router } from '../trpc.ts';
 import { capabilitiesRouter } from './capabilities.ts';
+import { doctorRouter } from './doctor.ts';
 import { runsRouter } from './runs.ts';
 import { topologiesRouter } from './topologies.ts';
 
@@ -12,6 +13,7 @@ export const appRouter = router({
   capabilities: capabilitiesRouter,
   topologies: topologiesRouter,
   runs: runsRouter,
+  doctor: doctorRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import { applyAutoLayout } from '../designer/store/commands.ts';
 import { addPaletteItem } from '../designer/store/gestures.ts';
 import { useDesigner, useDesignerStore, useHistory } from '../designer/store/context.tsx';
 import { isDirty } from '../designer/store/store.ts';
+import { DoctorDialog } from '../doctor/doctor-dialog.tsx';
 import { ExportMenu, ImportDialog } from '../import-export/index.ts';
 import { OpenDialog } from '../topologies/open-dialog.tsx';
 import type { useTopologyFiles } from '../topologies/use-topology-files.ts';
@@ -54,6 +55,7 @@ export function TopBar({ files }: { files: Files }) {
   const flow = useReactFlow();
   const [opening, setOpening] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [doctoring, setDoctoring] = useState(false);
   const fit = () => void flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1 });
 
   return (
@@ -164,10 +166,20 @@ export function TopBar({ files }: { files: Files }) {
           + Process
         </ToolButton>
       </nav>
+      <nav className="topbar__group" aria-label="Host">
+        <ToolButton
+          testId="tb-doctor"
+          title="Doctor: measure what this host's QEMU does with each model as a proxied device"
+          onClick={() => setDoctoring(true)}
+        >
+          Doctor
+        </ToolButton>
+      </nav>
       <div className="topbar__run">
         <StartStopButton topology={topology} topologyName={name} problems={problems} />
       </div>
       {opening && <OpenDialog files={files} onClose={() => setOpening(false)} />}
+      {doctoring && <DoctorDialog onClose={() => setDoctoring(false)} />}
       {importing && (
         <ImportDialog
           capabilities={caps}

@@ -14,7 +14,8 @@ export function planLaunch(
   caps: Capabilities = DEFAULT_CAPABILITIES,
   options: PlanOptions = {},
 ): PlanResult {
-  const problems = validate(topology, caps);
+  const measuring = options.measuring ?? [];
+  const problems = validate(topology, caps).filter((p) => !measuring.includes(p.code));
   if (hasErrors(problems)) return { ok: false, problems };
   const runDir =
     options.runDir ?? `/tmp/mpqemu-${topology.vm.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`;

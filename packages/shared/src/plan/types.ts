@@ -61,4 +61,9 @@ export type PlanResult = { ok: true; plan: LaunchPlan } | { ok: false; problems:
 export interface PlanOptions {
   /** Directory of the run's sockets; the server makes a fresh 0700 one per run. */
   runDir?: string;
+  /**
+   * Problem codes the caller measures itself instead: `mpqemu doctor` launches models the
+   * catalogue refuses (`proxy.unsupported`) to find out whether this host's QEMU still fails.
+   */
+  measuring?: readonly string[];
 }

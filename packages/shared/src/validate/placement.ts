@@ -1,5 +1,6 @@
 import { hasDeviceModel } from '../capabilities.ts';
 import { deviceModel } from '../catalogue.ts';
+import { proxySupport } from '../measured.ts';
 import { VM_NODE_ID } from '../problems.ts';
 import type { ValidationContext } from './context.ts';
 import { show } from './show.ts';
@@ -35,7 +36,7 @@ export function checkPlacement(ctx: ValidationContext): void {
       return;
     }
     proxied.push(device.id);
-    const proxy = info?.proxy;
+    const proxy = info ? proxySupport(device.model, caps, topology.vm.machine) : undefined;
     if (proxy?.status === 'unsupported') {
       ctx.report(
         'error',

@@ -18,6 +18,7 @@ import { HEADER_H, PAD } from '../sizes.ts';
 import { Field, IdField, NumberField, Section, SelectField, TextField } from './fields.tsx';
 import { HostForwards } from './host-forwards.tsx';
 import { useEditing } from './use-editing.ts';
+import { useDesigner } from '../store/context.tsx';
 
 const NEW_PROCESS = '\u0000new';
 
@@ -59,7 +60,8 @@ function place(t: Topology, id: string, target: string): Topology {
 export function DeviceFields({ device, topology }: { device: Device; topology: Topology }) {
   const { rename, device: editDevice, edit, select } = useEditing();
   const info = deviceModel(device.model);
-  const proxyable = canProxy(device.model);
+  const caps = useDesigner((s) => s.caps);
+  const proxyable = canProxy(device.model, caps, topology.vm.machine);
   const placement = device.placement.kind === 'main' ? 'main' : device.placement.process;
   const reserved = RESERVED_SLOTS[topology.vm.machine];
   const drives = topology.drives.filter((d) => d.attachedTo === device.id);
@@ -81,7 +83,7 @@ export function DeviceFields({ device, topology }: { device: Device; topology: T
           hint={
             proxyable
               ? 'A remote process emulates one device (QEMU 7.2)'
-              : (proxySupportText(device.model) ?? undefined)
+              : (proxySupportText(device.model, caps, topology.vm.machine) ?? undefined)
           }
           options={[
             { value: 'main', label: 'Main QEMU (in the VM)' },

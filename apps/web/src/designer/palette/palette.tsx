@@ -3,6 +3,7 @@ import {
   DRIVE_MODELS,
   hasDeviceModel,
   proxySupportText,
+  type Capabilities,
   type DeviceFamily,
   type DeviceModelInfo,
 } from '@mpqemu/shared';
@@ -59,14 +60,15 @@ function PaletteEntry(props: {
   );
 }
 
-function deviceTitle(m: DeviceModelInfo): string {
-  const proxy = proxySupportText(m.model) ?? '';
+function deviceTitle(m: DeviceModelInfo, caps: Capabilities, machine: string): string {
+  const proxy = proxySupportText(m.model, caps, machine) ?? '';
   return `${m.description}${m.pciId ? ` (PCI ${m.pciId})` : ''}\n${proxy}\nDrag into a remote process or the VM; double-click or Enter to add.`;
 }
 
 /** Device models by family, drives and a new remote process, to drag onto the canvas. */
 export function Palette() {
   const caps = useDesigner((s) => s.caps);
+  const machine = useDesigner((s) => s.topology.vm.machine);
   const available = DEVICE_MODELS.filter((m) => hasDeviceModel(caps, m.model));
   const hidden = DEVICE_MODELS.length - available.length;
   return (
@@ -100,7 +102,7 @@ export function Palette() {
                     tagClass=""
                     label={m.label}
                     sub={m.model}
-                    title={deviceTitle(m)}
+                    title={deviceTitle(m, caps, machine)}
                     chip={<ProxyChip model={m.model} compact />}
                   />
                 ))}

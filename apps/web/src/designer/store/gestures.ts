@@ -46,7 +46,7 @@ export function dropPaletteItem(store: DesignerStore, item: PaletteItem, point: 
     return;
   }
   const centred = { x: point.x - DEVICE_W / 2, y: point.y - DEVICE_H / 2 };
-  const refusal = proxyRefusal(item.model);
+  const refusal = proxyRefusal(item.model, store.getState().caps, t.vm.machine);
   if (hit.container === null) {
     if (refusal) {
       notify(`${refusal} It was placed in the main QEMU.`, 'error');
@@ -115,7 +115,7 @@ export function addPaletteItem(store: DesignerStore, item: PaletteItem): void {
     return commitAdded(store, t, addDevice(t, item.model, { kind: 'main' }, nextSpotInVm(t)));
   }
   const process = t.processes.find((p) => p.id === selected);
-  const refusal = proxyRefusal(item.model);
+  const refusal = proxyRefusal(item.model, store.getState().caps, t.vm.machine);
   if (refusal) {
     notify(`${refusal} It was placed in the main QEMU.`, 'error');
     return commitAdded(store, t, addDevice(t, item.model, { kind: 'main' }, nextSpotInVm(t)));
