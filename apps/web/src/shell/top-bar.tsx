@@ -6,6 +6,7 @@ import { addPaletteItem } from '../designer/store/gestures.ts';
 import { useDesigner, useDesignerStore, useHistory } from '../designer/store/context.tsx';
 import { isDirty } from '../designer/store/store.ts';
 import { ExportMenu, ImportDialog } from '../import-export/index.ts';
+import { SettingsButton } from '../settings/settings-button.tsx';
 import { OpenDialog } from '../topologies/open-dialog.tsx';
 import type { useTopologyFiles } from '../topologies/use-topology-files.ts';
 
@@ -163,6 +164,7 @@ export function TopBar({ files }: { files: Files }) {
         >
           + Process
         </ToolButton>
+        <SettingsButton />
       </nav>
       <div className="topbar__run">
         <StartStopButton topology={topology} topologyName={name} problems={problems} />
