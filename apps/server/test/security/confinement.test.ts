@@ -56,7 +56,7 @@ function mainOnly(path: string, format: 'raw' | 'qcow2'): Topology {
   return {
     ...t,
     processes: [],
-    devices: t.devices.map((d) => ({ ...d, placement: { kind: 'main' } })) as Topology['devices'],
+    devices: t.devices.map((d) => ({ ...d, placement: { kind: 'main' as const } })),
     drives: t.drives.map((d) => ({ ...d, image: { ...d.image, path, format } })),
   };
 }

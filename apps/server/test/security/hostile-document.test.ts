@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunInfo, Topology } from '@mpqemu/shared';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { StartRefused } from '../../src/runs/types.ts';
 import {
   TCG_ACK,
