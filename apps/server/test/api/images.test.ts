@@ -16,6 +16,7 @@ import {
   makeFifo,
   type CountingListener,
 } from '../images/hostile.ts';
+import { loadExample, TCG_ACK, waitForRun } from '../runs/helpers.ts';
 import { callerFor, createTestEnv, type TestEnv } from './harness.ts';
 
 let env: TestEnv;
@@ -153,6 +154,27 @@ describe('hostile backing files', () => {
     }
     expect(listener.connections()).toBe(0);
     expect(fifoOpened(fifo)).toBe(false);
+  });
+});
+
+describe('images in use', () => {
+  it('names the run that holds an image while it runs, and no longer once it stopped', async () => {
+    const { path } = await caller.images.create({ name: 'run.img', format: 'raw', sizeMiB: 16 });
+    const example = loadExample('upstream-lsi.json');
+    const topology = {
+      ...example,
+      drives: example.drives.map((d) => ({ ...d, image: { ...d.image, path } })),
+    };
+    const started = await env.services.runs.start(topology, { acknowledged: TCG_ACK });
+    try {
+      await waitForRun(env.services.runs, started.id, (r) => r.status === 'running');
+      const listed = (await caller.images.list()).images.find((i) => i.path === path);
+      expect(listed?.usedBy).toEqual([started.id]);
+      expect(await caller.images.inspect({ path })).toMatchObject({ usedBy: [started.id] });
+    } finally {
+      await env.services.runs.stop(started.id, { force: true });
+    }
+    expect(await caller.images.inspect({ path })).toMatchObject({ ok: true, usedBy: [] });
   });
 });
 
