@@ -5,7 +5,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathProblem } from '@mpqemu/shared';
+import { imageRootProblem } from '@mpqemu/shared';
 import { z } from 'zod';
 import { tokenProblem } from './security/token.ts';
 
@@ -74,8 +74,8 @@ const ImageRoots = z
   .pipe(
     z.array(
       z.string().superRefine((v, ctx) => {
-        // The same rule as every image path: absolute, no `..`, nothing a terminal would misread.
-        const bad = pathProblem(v);
+        // The same rule as the settings: absolute, no `..`, not `/` nor a pseudo filesystem.
+        const bad = imageRootProblem(v);
         if (bad) ctx.addIssue({ code: 'custom', message: `directory ${v.slice(0, 200)} ${bad}` });
       }),
     ),

@@ -198,6 +198,8 @@ describe('settings', () => {
       caller.settings.setImageRoots({ imageRoots: [extra, env.dataDir] }),
     );
     expect(inData.message).toMatch(/imageRoots\.1: .*inside the data directory/);
+    const whole = await trpcError(caller.settings.setImageRoots({ imageRoots: ['/'] }));
+    expect(whole.message).toMatch(/imageRoots\.0: .*whole filesystem/);
     const missing = await trpcError(
       caller.settings.setImageRoots({ imageRoots: [join(outside, 'nope')] }),
     );

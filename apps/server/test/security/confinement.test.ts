@@ -118,6 +118,26 @@ describe("the server's own token file", () => {
   });
 });
 
+describe('a path through a linked folder inside a root', () => {
+  it('starts with both names shown in a warning on the drive', async () => {
+    const real = join(root, 'real-dir');
+    mkdirSync(real);
+    writeFileSync(join(real, 'disk.img'), Buffer.alloc(1024 * 1024));
+    symlinkSync(real, join(root, 'alias-dir'));
+    const written = join(root, 'alias-dir', 'disk.img');
+    const started = await launcher.manager.start(mainOnly(written, 'raw'));
+    expect(started.problems).toContainEqual(
+      expect.objectContaining({
+        code: 'host.path-resolves-elsewhere',
+        nodeIds: ['disk0'],
+        message: `drive disk0: image ${written} (resolves to ${join(real, 'disk.img')}); that file is used`,
+      }),
+    );
+    await waitForRun(launcher.manager, started.id, (r) => r.status === 'running');
+    expect((await launcher.manager.stop(started.id, { force: true })).status).toBe('stopped');
+  });
+});
+
 describe('hostile backing files at start', () => {
   let listener: CountingListener;
   let fifo: string;
