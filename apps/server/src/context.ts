@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { createDoctorService, type DoctorService } from './doctor/service.ts';
+import { createImageService, type ImageService } from './images/service.ts';
 import type { CapabilityService } from './probe/index.ts';
 import type { RunManager } from './runs/types.ts';
 import { DEFAULT_EXAMPLES_DIR, loadSamples, type Sample } from './store/samples.ts';
@@ -19,6 +20,8 @@ export interface Services {
   /** The repository's examples, paths absolute. */
   samples: () => Promise<Sample[]>;
   doctor: DoctorService;
+  /** Image roots, the image library and the saved settings. */
+  images: ImageService;
 }
 
 export type Context = Services;
@@ -33,6 +36,8 @@ export interface ServiceOptions {
   runs: RunManager;
   capabilities: CapabilityService;
   examplesDir?: string;
+  /** Default: the roots of `dataDir` (library, samples, saved settings). */
+  images?: ImageService;
   log?: (message: string) => void;
 }
 
@@ -51,12 +56,17 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       log(`example ${file} is not loadable: ${message}`),
     ));
   const store = await openSeededStore(topologiesDir(options.dataDir), samples);
+  const images =
+    options.images ??
+    createImageService({ dataDir: options.dataDir, inUse: () => options.runs.filesInUse() });
+  await images.roots.libraryDir();
   const { runs, capabilities, dataDir } = options;
   return {
     store,
     runs,
     capabilities,
     samples,
+    images,
     doctor: createDoctorService({ dataDir, capabilities }),
   };
 }

@@ -11,7 +11,7 @@ import { DataDirBusy, lockDataDir } from './runs/data-dir-lock.ts';
 import { createRunManager, DEFAULT_KEEP_FINISHED, runsDirOf } from './runs/manager.ts';
 import { cleanStaleRuns, describeCleanup } from './runs/stale-runs.ts';
 import type { RunManager } from './runs/types.ts';
-import { resolveToken, TokenError } from './security/token.ts';
+import { resolveToken } from './security/token.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -79,13 +79,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   await checkQemu(config);
   await claimDataDir(config.dataDir);
-  let token: string;
-  try {
-    token = (await resolveToken(config.dataDir, config.token)).token;
-  } catch (e) {
-    if (e instanceof TokenError) fail(e.message, 2);
-    throw e;
-  }
+  const { token } = await resolveToken(config.dataDir, config.token);
   // Doctor's measurements of this very binary ride along with every probe result.
   const capabilities = withMeasured(createCapabilityService(config.qemu), config.dataDir, log);
   const runs = createRunManager({

@@ -6,7 +6,9 @@
 import { router } from '../trpc.ts';
 import { capabilitiesRouter } from './capabilities.ts';
 import { doctorRouter } from './doctor.ts';
+import { imagesRouter } from './images.ts';
 import { runsRouter } from './runs.ts';
+import { settingsRouter } from './settings.ts';
 import { topologiesRouter } from './topologies.ts';
 
 export const appRouter = router({
@@ -14,8 +16,11 @@ export const appRouter = router({
   topologies: topologiesRouter,
   runs: runsRouter,
   doctor: doctorRouter,
+  images: imagesRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;
 export type { TopologyListItem } from './topologies.ts';
+export type { ImageEntry, ImageListing, InspectResult } from './images.ts';
 export type { ErrorDetails } from '../trpc.ts';

@@ -4,9 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, realpath, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  passFilesByFd,
   planLaunch,
   type Capabilities,
   type LogChunk,
@@ -15,9 +16,11 @@ import {
   type StatsSample,
   type Topology,
 } from '@mpqemu/shared';
+import { createImageRoots, type ImageRoots } from '../images/roots.ts';
 import { findExecutable } from '../probe/binary.ts';
+import { createSettingsStore } from '../store/settings.ts';
 import { Topic } from './feed.ts';
-import { preflight } from './preflight.ts';
+import { preflight, type PreflightResult } from './preflight.ts';
 import { runQmpOperation } from './qmp-ops.ts';
 import { Run } from './run.ts';
 import type { RunSettings } from './run-record.ts';
@@ -28,8 +31,10 @@ export interface RunManagerOptions {
   capabilities: () => Promise<Capabilities>;
   /** Runs live in `<dataDir>/runs/<id>` (sockets, logs). */
   dataDir: string;
-  /** When set, every image, kernel and initrd must resolve inside one of these directories. */
+  /** Image roots added by flag or environment (the library and the samples' folder always count). */
   imageRoots?: readonly string[];
+  /** Default: createImageRoots over `dataDir`, `imageRoots` and the saved settings. */
+  roots?: ImageRoots;
   /** Per process: spawn to QMP answering a query. Default 30 s. */
   readyTimeoutMs?: number;
   /** How long stop() lets the guest power off before `quit`. Default 10 s. */
@@ -43,7 +48,6 @@ export interface RunManagerOptions {
   /** Finished runs kept in list() (their run directories too); older ones are forgotten. */
   keepFinished?: number;
   setpriv?: string;
-  qemuImg?: string;
 }
 
 const MiB = 1024 * 1024;
@@ -85,6 +89,14 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     culpritLines: 20,
   };
   const keepFinished = options.keepFinished ?? DEFAULT_KEEP_FINISHED;
+  const settingsStore = createSettingsStore(options.dataDir);
+  const roots =
+    options.roots ??
+    createImageRoots({
+      dataDir: options.dataDir,
+      configured: options.imageRoots ?? [],
+      saved: async () => (await settingsStore.get()).imageRoots,
+    });
   let shuttingDown = false;
 
   function lookup(runId: string): Run {
@@ -101,11 +113,10 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     }
   }
 
-  async function tools(caps: Capabilities): Promise<{ setpriv: string; qemuImg: string }> {
-    const [qemu, setpriv, qemuImg] = await Promise.all([
+  async function tools(caps: Capabilities): Promise<{ setpriv: string }> {
+    const [qemu, setpriv] = await Promise.all([
       findExecutable(caps.binary),
       findExecutable(options.setpriv ?? 'setpriv'),
-      findExecutable(options.qemuImg ?? 'qemu-img'),
     ]);
     if (!qemu) {
       throw refusal(
@@ -119,13 +130,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         'host.setpriv-missing',
       );
     }
-    if (!qemuImg) {
-      throw refusal(
-        'qemu-img not found; it checks disk images before a launch. Install it with: apt-get install qemu-utils',
-        'host.qemu-img-missing',
-      );
-    }
-    return { setpriv, qemuImg };
+    return { setpriv };
   }
 
   async function start(topology: Topology, startOptions: StartOptions = {}): Promise<RunInfo> {
@@ -136,21 +141,34 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     } catch (e) {
       throw refusal((e as Error).message, 'host.capabilities');
     }
-    const { setpriv, qemuImg } = await tools(caps);
-    const roots = await Promise.all(
-      (options.imageRoots ?? []).map((r) => realpath(r).catch(() => resolve(r))),
-    );
-    const checked = await preflight(topology, { imageRoots: roots, qemuImg });
+    const { setpriv } = await tools(caps);
+    const checked = await preflight(topology, { confinement: await roots.confinement() });
     if (checked.errors.length > 0) {
       throw new StartRefused(`host check failed: ${summarize(checked.errors)}`, checked.errors);
     }
+    // From here the descriptors are ours until the Run has passed them to QEMU.
+    let handedOver = false;
+    try {
+      const run = await createRun(topology, checked, caps, setpriv, startOptions);
+      handedOver = true;
+      return run;
+    } finally {
+      if (!handedOver) await checked.files.close();
+    }
+  }
 
+  async function createRun(
+    topology: Topology,
+    checked: PreflightResult,
+    caps: Capabilities,
+    setpriv: string,
+    startOptions: StartOptions,
+  ): Promise<RunInfo> {
     let id = randomBytes(6).toString('hex');
     // A stale run's directory kept for its logs may hold an id this manager never issued.
     while (runs.has(id) || existsSync(join(runsDir, id))) id = randomBytes(6).toString('hex');
     const dir = join(runsDir, id);
-    // Planned once, after the host check: the validator then sees the real paths QEMU will open
-    // (two drives reaching one image through a symlink share it).
+    // Planned once, after the host check: the validator then sees the document QEMU will run.
     const planned = planLaunch(checked.topology, caps, { runDir: dir });
     if (!planned.ok) {
       const errors = planned.problems.filter((p) => p.severity === 'error');
@@ -167,7 +185,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         unacknowledged,
       );
     }
-    const longest = planned.plan.processes
+    const plan = passFilesByFd(planned.plan);
+    const longest = plan.processes
       .flatMap((p) => [p.qmpSocket, p.serialSocket ?? ''])
       .reduce((a, b) => (b.length > a.length ? b : a), '');
     if (Buffer.byteLength(longest) > MAX_SOCKET_PATH) {
@@ -190,10 +209,11 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       {
         id,
         dir,
-        plan: planned.plan,
+        plan,
+        files: checked.files,
         topologyName: startOptions.topologyName ?? null,
         vmName: topology.vm.name,
-        problems: [...planned.plan.problems, ...checked.warnings],
+        problems: [...plan.problems, ...checked.warnings],
       },
       { ...settings, setpriv },
       (info) => all.emit(info),
@@ -241,6 +261,20 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       );
     },
     qmp: (runId, process, op) => runQmpOperation(lookup(runId), process, op),
+    filesInUse() {
+      const used = new Map<string, string[]>();
+      for (const run of runs.values()) {
+        if (run.terminal) continue;
+        for (const process of run.spec.plan.processes) {
+          for (const file of Object.values(process.files ?? {})) {
+            const ids = used.get(file.path) ?? [];
+            if (!ids.includes(run.spec.id)) ids.push(run.spec.id);
+            used.set(file.path, ids);
+          }
+        }
+      }
+      return used;
+    },
     async shutdown() {
       shuttingDown = true;
       await Promise.all([...runs.values()].map((r) => r.stop()));

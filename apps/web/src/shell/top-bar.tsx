@@ -7,6 +7,7 @@ import { useDesigner, useDesignerStore, useHistory } from '../designer/store/con
 import { isDirty } from '../designer/store/store.ts';
 import { DoctorDialog } from '../doctor/doctor-dialog.tsx';
 import { ExportMenu, ImportDialog } from '../import-export/index.ts';
+import { SettingsButton } from '../settings/settings-button.tsx';
 import { OpenDialog } from '../topologies/open-dialog.tsx';
 import type { useTopologyFiles } from '../topologies/use-topology-files.ts';
 
@@ -165,6 +166,7 @@ export function TopBar({ files }: { files: Files }) {
         >
           + Process
         </ToolButton>
+        <SettingsButton />
       </nav>
       <nav className="topbar__group" aria-label="Host">
         <ToolButton

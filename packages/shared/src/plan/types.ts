@@ -4,6 +4,7 @@
  */
 import type { Problem } from '../problems.ts';
 import type { PlanArg } from './args.ts';
+import type { InheritedFile } from './opened-files.ts';
 
 /** Every QEMU gets the strictest seccomp filter that still runs the orchestration (measured). */
 export const SANDBOX = {
@@ -35,6 +36,11 @@ export interface PlannedProcess {
   args: PlanArg[];
   /** Child fd number → the device whose channel it carries. */
   fds: Record<string, string>;
+  /**
+   * Child fd number → the host file opened for it (set by `passFilesByFd`; absent when the plan
+   * names files by path, as the export's does).
+   */
+  files?: Record<string, InheritedFile>;
   qmpSocket: string;
   serialSocket: string | null;
   /** Device ids this process emulates. */
