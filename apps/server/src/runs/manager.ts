@@ -21,12 +21,16 @@ import { Topic } from './feed.ts';
 import { preflight } from './preflight.ts';
 import { runQmpOperation } from './qmp-ops.ts';
 import { Run } from './run.ts';
+import type { Timings } from '../timings.ts';
 import type { RunSettings } from './run-record.ts';
 import { StartRefused, UnknownRun, type RunManager, type StartOptions } from './types.ts';
 
 export interface RunManagerOptions {
-  /** The probed capabilities (usually CapabilityService.get); a rejection refuses the start. */
-  capabilities: () => Promise<Capabilities>;
+  /**
+   * The probed capabilities (usually CapabilityService.get); a rejection refuses the start.
+   * `kvm` is false for a TCG topology, which must not wait for the KVM boot check.
+   */
+  capabilities: (needs: { kvm: boolean }) => Promise<Capabilities>;
   /** Runs live in `<dataDir>/runs/<id>` (sockets, logs). */
   dataDir: string;
   /** When set, every image, kernel and initrd must resolve inside one of these directories. */
@@ -45,6 +49,8 @@ export interface RunManagerOptions {
   keepFinished?: number;
   setpriv?: string;
   qemuImg?: string;
+  /** Where each start's time goes, step by step (`mpqemu up --timings`, the benchmarks). */
+  timings?: Timings;
 }
 
 const MiB = 1024 * 1024;
@@ -84,6 +90,9 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     logs: { ringBytes: options.logBytes ?? MiB, fileBytes: 16 * MiB },
     consoleBytes: options.consoleBytes ?? MiB,
     culpritLines: 20,
+    ...(options.timings
+      ? { onSpawned: () => options.timings?.mark('QEMU processes spawned') }
+      : {}),
   };
   const keepFinished = options.keepFinished ?? DEFAULT_KEEP_FINISHED;
   let shuttingDown = false;
@@ -129,11 +138,14 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     return { setpriv, qemuImg };
   }
 
+  const time = <T>(step: string, work: () => Promise<T>): Promise<T> =>
+    options.timings ? options.timings.time(step, work) : work();
+
   async function start(topology: Topology, startOptions: StartOptions = {}): Promise<RunInfo> {
     if (shuttingDown) throw refusal('the server is shutting down', 'server.shutdown');
     let caps: Capabilities;
     try {
-      caps = await options.capabilities();
+      caps = await options.capabilities({ kvm: topology.vm.accel === 'kvm' });
     } catch (e) {
       throw refusal((e as Error).message, 'host.capabilities');
     }
@@ -153,11 +165,13 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         unacknowledged,
       );
     }
-    const { setpriv, qemuImg } = await tools(caps);
+    const { setpriv, qemuImg } = await time('find qemu, setpriv, qemu-img', () => tools(caps));
     const roots = await Promise.all(
       (options.imageRoots ?? []).map((r) => realpath(r).catch(() => resolve(r))),
     );
-    const checked = await preflight(topology, { imageRoots: roots, qemuImg });
+    const checked = await time('preflight: host files and images', () =>
+      preflight(topology, { imageRoots: roots, qemuImg }),
+    );
     if (checked.errors.length > 0) {
       throw new StartRefused(`host check failed: ${summarize(checked.errors)}`, checked.errors);
     }

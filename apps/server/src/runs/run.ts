@@ -61,6 +61,7 @@ export class Run extends RunRecord {
     let children;
     try {
       children = spawnPlan(plan, { setpriv: this.settings.setpriv, cwd: this.spec.dir });
+      this.settings.onSpawned?.(this.spec.id);
     } catch (e) {
       this.settle(spawning, 'failed');
       await this.end('failed', `could not start the processes: ${(e as Error).message}`);
