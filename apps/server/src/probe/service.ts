@@ -193,7 +193,10 @@ export function createCapabilityService(
     }
     const known = await current;
     const wantKvm = needs.kvm !== false;
-    if (wantKvm) await timed(steps, 'kvm check', () => kvmOf(known));
+    // Recorded only when the boot really runs (or is awaited): a cached answer costs nothing.
+    if (wantKvm && known.kvm === null) {
+      await timed(steps, 'kvm check (boot a guest under KVM)', () => kvmOf(known));
+    }
     const withKvm = known.kvm !== null;
     const cached = known.results.get(withKvm);
     if (cached) return cached;
