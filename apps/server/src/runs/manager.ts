@@ -16,7 +16,7 @@ import {
   type StatsSample,
   type Topology,
 } from '@mpqemu/shared';
-import { findExecutable } from '../probe/binary.ts';
+import { createExecutableCache } from '../probe/binary.ts';
 import { Topic } from './feed.ts';
 import { preflight } from './preflight.ts';
 import { runQmpOperation } from './qmp-ops.ts';
@@ -110,6 +110,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       await rm(run.spec.dir, { recursive: true, force: true });
     }
   }
+
+  const findExecutable = createExecutableCache();
 
   async function tools(caps: Capabilities): Promise<{ setpriv: string; qemuImg: string }> {
     const [qemu, setpriv, qemuImg] = await Promise.all([
