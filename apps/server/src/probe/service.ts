@@ -97,6 +97,7 @@ export function createCapabilityService(
   const timeout = options.commandTimeoutMs ?? 15_000;
   const { dataDir } = options;
   let current: Promise<Known> | null = null;
+  let resolved: { key: string; path: string } | null = null;
   let currentIdentity = '';
 
   async function save(known: Known): Promise<void> {
@@ -180,8 +181,23 @@ export function createCapabilityService(
   async function answer(refresh: boolean, needs: CapabilityNeeds): Promise<ProbeResult> {
     const started = performance.now();
     const steps: ProbeStep[] = [];
-    const path = await timed(steps, 'resolve the binary', () => resolveQemu(binary));
-    const identity = await timed(steps, 'stat the binary and /dev/kvm', () => hostIdentity(path));
+    const pathKey = `${process.env.PATH ?? ''}\0${binary}`;
+    let path = resolved?.key === pathKey && !refresh ? resolved.path : null;
+    let identity: HostIdentity | null = null;
+    if (path !== null) {
+      // The path found last time, if it is still there: a walk over PATH on every launch is
+      // what the server's launch overhead is made of.
+      const known = path;
+      identity = await timed(steps, 'stat the binary and /dev/kvm', () =>
+        hostIdentity(known).catch(() => null),
+      );
+    }
+    if (path === null || identity === null) {
+      path = await timed(steps, 'resolve the binary', () => resolveQemu(binary));
+      const found = path;
+      identity = await timed(steps, 'stat the binary and /dev/kvm', () => hostIdentity(found));
+      resolved = { key: pathKey, path };
+    }
     const id = JSON.stringify(identity);
     if (refresh || current === null || currentIdentity !== id) {
       const attempt = load(path, identity, steps, refresh);
