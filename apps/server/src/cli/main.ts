@@ -103,28 +103,27 @@ async function run(argv: readonly string[], io: CliIo, timings: Timings | null):
   }
   const { topology } = loaded;
   let caps = DEFAULT_CAPABILITIES;
+  let host: HostSession | null;
   try {
-    const host = await time('open the host settings', () => session);
-    if (host) {
+    const opened = await time('open the host settings', () => session);
+    host = opened;
+    if (opened) {
       const { capabilitiesFor } = await import('./capabilities.ts');
-      const probed = await time('capabilities', () => capabilitiesFor(host, topology));
+      const probed = await time('capabilities', () => capabilitiesFor(opened, topology));
       timings?.detail(
         `probe (${probed.probe.source}): ${probed.probe.steps.map((s) => `${s.step} ${s.ms} ms`).join(', ')}`,
       );
-      if (command === 'up') {
-        const { up } = await time('load the launcher', () => import('./up.ts'));
-        const options = { yes: values.yes === true, topologyName: basename(file), timings };
-        return await up(topology, { config: host.config, caps: probed }, options, io);
-      }
       caps = probed;
     }
   } catch (e) {
-    if (!(e instanceof ConfigError) && !(e instanceof Error && e.name === 'QemuNotFoundError')) {
-      throw e;
-    }
     // A bad MPQEMU_* setting is a usage error; a missing QEMU says how to install it.
-    io.stderr(`mpqemu: ${e.message}\n`);
+    io.stderr(`mpqemu: ${(e as Error).message}\n`);
     return e instanceof ConfigError ? EXIT.usage : EXIT.failed;
+  }
+  if (command === 'up' && host) {
+    const { up } = await time('load the launcher', () => import('./up.ts'));
+    const options = { yes: values.yes === true, topologyName: basename(file), timings };
+    return up(topology, { config: host.config, caps }, options, io);
   }
   switch (command) {
     case 'print':
