@@ -7,8 +7,6 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = new URL('../../../', import.meta.url);
 
-/** The repository's root directory, with a trailing slash. */
-export const REPO_ROOT = fileURLToPath(REPO);
 /** The test guest built by scripts/build-guest.sh. */
 export const GUEST_DIR = fileURLToPath(new URL('.cache/guest/', REPO));
 /** The built web app (apps/web/dist). */

@@ -13,7 +13,7 @@ import type { BinaryProbe } from './binary-probe.ts';
 import { HostIdentity, HostKey } from './host-key.ts';
 import type { KvmCheck } from './kvm.ts';
 
-export const CACHE_FILE = 'capabilities.json';
+const CACHE_FILE = 'capabilities.json';
 /** A few binaries (the server's, a CLI user's MPQEMU_QEMU) without letting the file grow. */
 const MAX_ENTRIES = 8;
 const MAX_BYTES = 4 * 1024 * 1024;
@@ -48,7 +48,7 @@ export type CacheEntry = z.infer<typeof Entry>;
 const CacheFile = z.object({ format: z.literal(1), entries: z.array(Entry) });
 
 /** The cache's path under `dataDir`. */
-export function cacheFilePath(dataDir: string): string {
+function cacheFilePath(dataDir: string): string {
   return join(dataDir, CACHE_FILE);
 }
 

@@ -10,7 +10,7 @@ import { access, stat } from 'node:fs/promises';
 import { release } from 'node:os';
 import { z } from 'zod';
 
-export const KVM_DEVICE = '/dev/kvm';
+const KVM_DEVICE = '/dev/kvm';
 
 export const HostIdentity = z.object({
   binary: z.string(),
