@@ -40,8 +40,10 @@ export default defineConfig({
     launchOptions: CHROMIUM_LAUNCH,
   },
   webServer: {
-    // The real server with the built web app (the test command builds apps/web first).
-    command: 'node --import tsx apps/server/src/main.ts',
+    // The real server, compiled, with the built web app (the test command builds apps/web first;
+    // the server is rebuilt here when its sources are newer than the build).
+    command:
+      'node scripts/build-server.mjs --if-stale && node --enable-source-maps apps/server/dist/main.js',
     url: `${E2E_BASE_URL}/`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['apps/server/test/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          // The CLI and server tests run the compiled bundles: build them when stale.
+          globalSetup: ['apps/server/test/build-setup.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,

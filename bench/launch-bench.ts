@@ -15,7 +15,7 @@ import { bareLaunch } from './bare-launch.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const SIZES = [1, 4, 8];
-const TARGET = 1.1;
+const TARGET = 1.05;
 const ACK = ['proxy.tcg-no-interrupts', 'boot.none'];
 
 function topology(remotes: number): Topology {

@@ -72,7 +72,7 @@ function benchTopology(): Topology {
 }
 
 async function startServer(dataDir: string) {
-  const server = execa('node', ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  const server = execa('node', ['apps/server/dist/main.js'], {
     cwd: root,
     env: {
       MPQEMU_HOST: '127.0.0.1',

@@ -6,8 +6,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const benches = ['bench/shared-bench.ts', 'bench/launch-bench.ts', 'bench/web-bench.ts'];
+const benches = [
+  'bench/shared-bench.ts',
+  'bench/cli-bench.ts',
+  'bench/launch-bench.ts',
+  'bench/web-bench.ts',
+];
 let failures = 0;
+// The CLI and web benchmarks run the compiled server and CLI.
+if (
+  spawnSync('node', ['scripts/build-server.mjs', '--if-stale'], { cwd: root, stdio: 'inherit' })
+    .status !== 0
+) {
+  failures++;
+}
 for (const bench of benches) {
   if (!existsSync(join(root, bench))) continue;
   console.log(`\n### ${bench}`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything a fresh clone needs before the server or the tests can run: Debian packages, npm
-# dependencies, the test guest and its sample disks, the built web app.
+# dependencies, the test guest and its sample disks, the built web app, the compiled server and CLI.
 # Usage: prepare.sh [--with-browser]   (the browser is only needed by the end-to-end tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,3 +10,5 @@ bash scripts/build-guest.sh
 bash scripts/sample-disks.sh
 echo "Building the web app…"
 npm run build --silent -w apps/web >/dev/null
+echo "Compiling the server and the CLI…"
+node scripts/build-server.mjs

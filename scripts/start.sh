@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prepare.sh
-exec node --import tsx apps/server/src/main.ts "$@"
+exec node --enable-source-maps apps/server/dist/main.js "$@"

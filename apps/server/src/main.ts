@@ -81,9 +81,13 @@ async function main(): Promise<void> {
   await claimDataDir(config.dataDir);
   const { token } = await resolveToken(config.dataDir, config.token);
   // Doctor's measurements of this very binary ride along with every probe result.
-  const capabilities = withMeasured(createCapabilityService(config.qemu), config.dataDir, log);
+  const capabilities = withMeasured(
+    createCapabilityService(config.qemu, { dataDir: config.dataDir, log }),
+    config.dataDir,
+    log,
+  );
   const runs = createRunManager({
-    capabilities: () => capabilities.get(),
+    capabilities: (needs) => capabilities.get(needs),
     dataDir: config.dataDir,
     imageRoots: config.imageRoots,
   });
@@ -104,7 +108,8 @@ async function main(): Promise<void> {
       `listening on ${config.host}: other machines can reach this port; the token is the only gate and traffic is not encrypted`,
     );
   }
-  // Probe now, so the first page does not wait for it; a failure is shown by the UI.
+  // Probe now, KVM boot check included, so the first page does not wait for it; a TCG start does
+  // not wait for the KVM check either (it asks without it). A failure is shown by the UI.
   capabilities.get().catch((e: unknown) => log(`capability probe failed: ${(e as Error).message}`));
   console.log(`mpqemu studio is running: ${server.openUrl}`);
 }

@@ -6,7 +6,8 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CAPABILITIES } from '@mpqemu/shared';
 import { ConfigError } from '../config.ts';
-import { probeHost, type Host } from './capabilities.ts';
+import { Timings } from '../timings.ts';
+import type { HostSession } from './capabilities.ts';
 import { checkTopology } from './check.ts';
 import { exportScript, importFile } from './convert.ts';
 import { doctor } from './doctor.ts';
@@ -14,7 +15,6 @@ import { EXIT, processIo, type CliIo } from './io.ts';
 import { loadTopologyFile } from './load-file.ts';
 import { printPlan } from './print.ts';
 import { formatFieldErrors } from './report.ts';
-import { up } from './up.ts';
 
 export const USAGE = `Usage:
   mpqemu print FILE [--json] [--probe] [--run-dir DIR]   the processes and argv of a topology
@@ -27,7 +27,8 @@ export const USAGE = `Usage:
                                                          on this host's QEMU and store the results
 
 Exit status: 0 ok, 1 the topology has errors or the run failed, 2 bad usage or unreadable file.
-print and check use the measured QEMU 7.2 defaults unless --probe asks the host's QEMU.`;
+print and check use the measured QEMU 7.2 defaults unless --probe asks the host's QEMU.
+--timings (print, check, up, export) prints to stderr where the command's time went.`;
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -41,19 +42,40 @@ const OPTIONS = {
   timeout: { type: 'string' },
   kernel: { type: 'string' },
   initrd: { type: 'string' },
+  timings: { type: 'boolean' },
 } as const;
 
 const ALLOWED: Record<string, readonly string[]> = {
-  print: ['json', 'probe', 'run-dir'],
-  check: ['probe'],
-  up: ['yes'],
-  export: ['output', 'run-dir', 'probe'],
+  print: ['json', 'probe', 'run-dir', 'timings'],
+  check: ['probe', 'timings'],
+  up: ['yes', 'timings'],
+  export: ['output', 'run-dir', 'probe', 'timings'],
   import: [],
   doctor: ['json', 'models', 'machine', 'timeout', 'kernel', 'initrd'],
 };
 
+/**
+ * Starts the host's probe when the command needs one. Loaded on demand: the probe and the launcher
+ * pull in modules that `print` and `check` without --probe never use, and start-up is the whole
+ * cost of those commands.
+ */
+async function hostFor(needed: boolean): Promise<HostSession | null> {
+  if (!needed) return null;
+  const { openHost } = await import('./capabilities.ts');
+  return openHost();
+}
+
 /** Runs one CLI invocation; never throws for a user mistake, returns the exit status instead. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const timings = argv.includes('--timings') ? new Timings() : null;
+  timings?.mark('CLI code running (Node started, modules loaded)');
+  const status = await run(argv, io, timings);
+  // `up` prints its figures when the VM is running; the others when they are done.
+  if (timings && !timings.printed) io.stderr(timings.format());
+  return status;
+}
+
+async function run(argv: readonly string[], io: CliIo, timings: Timings | null): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -85,26 +107,39 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   if (file === undefined) return EXIT.usage;
   if (command === 'import') return importFile(file, io);
 
-  const loaded = await loadTopologyFile(file);
+  const time = <T>(step: string, work: () => Promise<T> | T): Promise<T> =>
+    timings ? timings.time(step, work) : Promise.resolve(work());
+  // The probe starts before the file is read, so the two overlap.
+  const session = hostFor(values.probe === true || command === 'up');
+  session.catch(() => undefined);
+  const loaded = await time('read and load the topology file', () => loadTopologyFile(file));
   if (!loaded.ok) {
     io.stderr(`${formatFieldErrors(file, loaded.errors)}\n`);
     return EXIT.usage;
   }
   const { topology } = loaded;
   let caps = DEFAULT_CAPABILITIES;
-  if (values.probe || command === 'up') {
-    let host: Host;
-    try {
-      host = await probeHost(topology);
-    } catch (e) {
-      // A bad MPQEMU_* setting is a usage error; a missing QEMU says how to install it.
-      io.stderr(`mpqemu: ${(e as Error).message}\n`);
-      return e instanceof ConfigError ? EXIT.usage : EXIT.failed;
+  let host: HostSession | null;
+  try {
+    const opened = await time('open the host settings', () => session);
+    host = opened;
+    if (opened) {
+      const { capabilitiesFor } = await import('./capabilities.ts');
+      const probed = await time('capabilities', () => capabilitiesFor(opened, topology));
+      timings?.detail(
+        `probe (${probed.probe.source}): ${probed.probe.steps.map((s) => `${s.step} ${s.ms} ms`).join(', ')}`,
+      );
+      caps = probed;
     }
-    if (command === 'up') {
-      return up(topology, host, { yes: values.yes === true, topologyName: basename(file) }, io);
-    }
-    caps = host.caps;
+  } catch (e) {
+    // A bad MPQEMU_* setting is a usage error; a missing QEMU says how to install it.
+    io.stderr(`mpqemu: ${(e as Error).message}\n`);
+    return e instanceof ConfigError ? EXIT.usage : EXIT.failed;
+  }
+  if (command === 'up' && host) {
+    const { up } = await time('load the launcher', () => import('./up.ts'));
+    const options = { yes: values.yes === true, topologyName: basename(file), timings };
+    return up(topology, { config: host.config, caps }, options, io);
   }
   switch (command) {
     case 'print':

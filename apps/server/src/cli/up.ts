@@ -15,6 +15,7 @@ import { DataDirBusy, lockDataDir, type DataDirLock } from '../runs/data-dir-loc
 import { createRunManager, DEFAULT_KEEP_FINISHED, runsDirOf } from '../runs/manager.ts';
 import { cleanStaleRuns, describeCleanup } from '../runs/stale-runs.ts';
 import { StartRefused, type RunManager } from '../runs/types.ts';
+import type { Timings } from '../timings.ts';
 import type { Host } from './capabilities.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { formatProblem, reportProblems } from './report.ts';
@@ -26,6 +27,8 @@ export interface UpOptions {
   /** Acknowledge every warning without asking. */
   yes: boolean;
   topologyName: string;
+  /** With --timings: where the time to the first spawn and to readiness goes. */
+  timings: Timings | null;
 }
 
 async function confirm(warnings: Problem[], yes: boolean, io: CliIo): Promise<boolean> {
@@ -66,7 +69,13 @@ async function claimDataDir(dataDir: string, io: CliIo): Promise<DataDirLock | n
 }
 
 /** Prints the steps and status changes of a run as they happen; resolves with the last snapshot. */
-async function follow(manager: RunManager, runId: string, signal: AbortSignal, io: CliIo) {
+async function follow(
+  manager: RunManager,
+  runId: string,
+  signal: AbortSignal,
+  io: CliIo,
+  timings: Timings | null,
+) {
   let steps = 0;
   let status = '';
   let last: RunInfo | undefined;
@@ -76,6 +85,11 @@ async function follow(manager: RunManager, runId: string, signal: AbortSignal, i
     steps = info.steps.length;
     if (info.status !== status) {
       status = info.status;
+      if (timings && !timings.printed && status !== 'starting') {
+        timings.mark(`run ${status}`);
+        io.stderr(timings.format());
+        timings.printed = true;
+      }
       io.stderr(`[mpqemu] ${status}${info.reason ? `: ${info.reason}` : ''}\n`);
     }
     if (TERMINAL_RUN_STATES.includes(info.status)) break;
@@ -140,7 +154,10 @@ export async function up(
   options: UpOptions,
   io: CliIo,
 ): Promise<number> {
-  const problems = validate(topology, caps);
+  const { timings } = options;
+  const time = <T>(step: string, work: () => Promise<T> | T): Promise<T> =>
+    timings ? timings.time(step, work) : Promise.resolve(work());
+  const problems = await time('validate', () => validate(topology, caps));
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) {
     reportProblems(errors, io);
@@ -149,7 +166,9 @@ export async function up(
   const warnings = problems.filter((p) => p.severity === 'warning');
   if (!(await confirm(warnings, options.yes, io))) return EXIT.failed;
 
-  const lock = await claimDataDir(config.dataDir, io);
+  const lock = await time('lock the data dir, clear stale runs', () =>
+    claimDataDir(config.dataDir, io),
+  );
   if (!lock) return EXIT.failed;
   const manager = createRunManager({
     capabilities: () => Promise.resolve(caps),
@@ -157,13 +176,16 @@ export async function up(
     imageRoots: config.imageRoots,
     // A terminal user pressing Ctrl-C wants the VM gone, not a long ACPI wait.
     stopGraceMs: STOP_GRACE_MS,
+    ...(timings ? { timings } : {}),
   });
   let info: RunInfo;
   try {
-    info = await manager.start(topology, {
-      topologyName: options.topologyName,
-      acknowledged: warnings.map((w) => w.code),
-    });
+    info = await time('start: host checks, plan, spawn', () =>
+      manager.start(topology, {
+        topologyName: options.topologyName,
+        acknowledged: warnings.map((w) => w.code),
+      }),
+    );
   } catch (e) {
     if (!(e instanceof StartRefused)) throw e;
     io.stderr(`${e.message}\n`);
@@ -178,7 +200,7 @@ export async function up(
   process.on('SIGTERM', stop);
   const detach = attachConsole(manager, info.id, abort.signal, stop);
   try {
-    const last = await follow(manager, info.id, abort.signal, io);
+    const last = await follow(manager, info.id, abort.signal, io, timings);
     if (last?.status === 'failed' && last.culpritLog.length > 0) {
       io.stderr(`[mpqemu] last lines of ${last.culprit ?? 'the process'}:\n`);
       io.stderr(`${last.culpritLog.map((l) => `  ${l}`).join('\n')}\n`);

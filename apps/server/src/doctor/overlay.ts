@@ -31,7 +31,7 @@ export function withMeasured(
   log: (message: string) => void = () => undefined,
 ): CapabilityService {
   return {
-    get: async () => overlay(await service.get(), dataDir, log),
+    get: async (needs) => overlay(await service.get(needs), dataDir, log),
     refresh: async () => overlay(await service.refresh(), dataDir, log),
   };
 }

@@ -52,3 +52,21 @@ export async function resolveQemu(binary: string): Promise<string> {
     binary.includes('/') ? 'no executable file at that path' : 'not on PATH',
   );
 }
+
+/**
+ * findExecutable with memory, for paths looked up on every launch: a remembered path costs one
+ * access() instead of a walk over PATH. It is looked up again when it stops being executable
+ * (uninstalled, replaced by a non-executable) or when PATH changes.
+ */
+export function createExecutableCache(): (name: string) => Promise<string | null> {
+  const known = new Map<string, string>();
+  return async (name) => {
+    const key = `${process.env.PATH ?? ''}\0${name}`;
+    const remembered = known.get(key);
+    if (remembered !== undefined && (await isExecutableFile(remembered))) return remembered;
+    known.delete(key);
+    const found = await findExecutable(name);
+    if (found !== null) known.set(key, found);
+    return found;
+  };
+}

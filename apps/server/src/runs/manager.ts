@@ -17,18 +17,22 @@ import {
   type Topology,
 } from '@mpqemu/shared';
 import { createImageRoots, type ImageRoots } from '../images/roots.ts';
-import { findExecutable } from '../probe/binary.ts';
+import { createExecutableCache } from '../probe/binary.ts';
 import { createSettingsStore } from '../store/settings.ts';
 import { Topic } from './feed.ts';
 import { preflight, type PreflightResult } from './preflight.ts';
 import { runQmpOperation } from './qmp-ops.ts';
 import { Run } from './run.ts';
+import type { Timings } from '../timings.ts';
 import type { RunSettings } from './run-record.ts';
 import { StartRefused, UnknownRun, type RunManager, type StartOptions } from './types.ts';
 
 export interface RunManagerOptions {
-  /** The probed capabilities (usually CapabilityService.get); a rejection refuses the start. */
-  capabilities: () => Promise<Capabilities>;
+  /**
+   * The probed capabilities (usually CapabilityService.get); a rejection refuses the start.
+   * `kvm` is false for a TCG topology, which must not wait for the KVM boot check.
+   */
+  capabilities: (needs: { kvm: boolean }) => Promise<Capabilities>;
   /** Runs live in `<dataDir>/runs/<id>` (sockets, logs). */
   dataDir: string;
   /** Image roots added by flag or environment (the library and the samples' folder always count). */
@@ -48,6 +52,8 @@ export interface RunManagerOptions {
   /** Finished runs kept in list() (their run directories too); older ones are forgotten. */
   keepFinished?: number;
   setpriv?: string;
+  /** Where each start's time goes, step by step (`mpqemu up --timings`, the benchmarks). */
+  timings?: Timings;
 }
 
 const MiB = 1024 * 1024;
@@ -87,6 +93,9 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     logs: { ringBytes: options.logBytes ?? MiB, fileBytes: 16 * MiB },
     consoleBytes: options.consoleBytes ?? MiB,
     culpritLines: 20,
+    ...(options.timings
+      ? { onSpawned: () => options.timings?.mark('QEMU processes spawned') }
+      : {}),
   };
   const keepFinished = options.keepFinished ?? DEFAULT_KEEP_FINISHED;
   const settingsStore = createSettingsStore(options.dataDir);
@@ -113,6 +122,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     }
   }
 
+  const findExecutable = createExecutableCache();
+
   async function tools(caps: Capabilities): Promise<{ setpriv: string }> {
     const [qemu, setpriv] = await Promise.all([
       findExecutable(caps.binary),
@@ -133,16 +144,22 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     return { setpriv };
   }
 
+  const time = <T>(step: string, work: () => Promise<T>): Promise<T> =>
+    options.timings ? options.timings.time(step, work) : work();
+
   async function start(topology: Topology, startOptions: StartOptions = {}): Promise<RunInfo> {
     if (shuttingDown) throw refusal('the server is shutting down', 'server.shutdown');
     let caps: Capabilities;
     try {
-      caps = await options.capabilities();
+      caps = await options.capabilities({ kvm: topology.vm.accel === 'kvm' });
     } catch (e) {
       throw refusal((e as Error).message, 'host.capabilities');
     }
-    const { setpriv } = await tools(caps);
-    const checked = await preflight(topology, { confinement: await roots.confinement() });
+    const { setpriv } = await time('find qemu and setpriv', () => tools(caps));
+    const confinement = await roots.confinement();
+    const checked = await time('preflight: host files and images', () =>
+      preflight(topology, { confinement }),
+    );
     if (checked.errors.length > 0) {
       throw new StartRefused(`host check failed: ${summarize(checked.errors)}`, checked.errors);
     }

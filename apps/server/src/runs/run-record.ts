@@ -22,6 +22,7 @@ export interface RunSettings {
   consoleBytes: number;
   culpritLines: number;
   setpriv: string;
+  onSpawned?: (runId: string) => void;
 }
 
 export interface RunSpec {

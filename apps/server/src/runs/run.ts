@@ -65,6 +65,7 @@ export class Run extends RunRecord {
         cwd: this.spec.dir,
         fileFd: (path, write) => this.spec.files.fdOf(path, write),
       });
+      this.settings.onSpawned?.(this.spec.id);
     } catch (e) {
       this.settle(spawning, 'failed');
       await this.end('failed', `could not start the processes: ${(e as Error).message}`);

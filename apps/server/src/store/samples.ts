@@ -4,8 +4,8 @@
  */
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadTopologyText, resolveDocumentPaths, type Topology } from '@mpqemu/shared';
+import { EXAMPLES_DIR } from '../repo-paths.ts';
 import { readStoreFile } from './read-file.ts';
 
 export interface Sample {
@@ -15,9 +15,7 @@ export interface Sample {
   topology: Topology;
 }
 
-export const DEFAULT_EXAMPLES_DIR = fileURLToPath(
-  new URL('../../../../examples/', import.meta.url),
-);
+export const DEFAULT_EXAMPLES_DIR = EXAMPLES_DIR;
 
 const DESCRIPTIONS: Record<string, { title: string; description: string }> = {
   'upstream-lsi': {

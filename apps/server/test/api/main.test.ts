@@ -1,4 +1,4 @@
-/** main.ts as a user runs it: the printed URL, the first request, a clean exit on SIGTERM. */
+/** The compiled server as a user runs it: the printed URL, the first request, a clean exit on SIGTERM. */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './harness.ts';
 
-const MAIN = join(REPO_ROOT, 'apps/server/src/main.ts');
+const MAIN = join(REPO_ROOT, 'apps/server/dist/main.js');
 let dataDir: string;
 
 beforeEach(async () => {
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 function main(args: string[], env: Record<string, string> = {}) {
-  return execa('node', ['--import', 'tsx', MAIN, ...args], {
+  return execa('node', [MAIN, ...args], {
     cwd: REPO_ROOT,
     env: { MPQEMU_DATA_DIR: dataDir, ...env },
     reject: false,

@@ -1,10 +1,13 @@
-/** The real server (main.ts) as a child process, as a user starts it, on a given data directory. */
+/**
+ * The real server, compiled (apps/server/dist/main.js, built by the integration tests' global
+ * setup), as a child process, as a user starts it, on a given data directory.
+ */
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { generateToken } from '../../src/security/token.ts';
 import { REPO_ROOT } from './harness.ts';
 
-const MAIN = join(REPO_ROOT, 'apps/server/src/main.ts');
+const MAIN = join(REPO_ROOT, 'apps/server/dist/main.js');
 
 export interface Studio {
   child: ReturnType<typeof spawnStudio>;
@@ -28,14 +31,14 @@ function options(dataDir: string, token: string) {
 
 /** Runs main.ts on `dataDir` to its exit (for a server expected to refuse to start). */
 export function runStudio(dataDir: string, timeoutMs = 60_000) {
-  return execa('node', ['--import', 'tsx', MAIN], {
+  return execa('node', [MAIN], {
     ...options(dataDir, generateToken()),
     timeout: timeoutMs,
   });
 }
 
 function spawnStudio(dataDir: string, token: string) {
-  return execa('node', ['--import', 'tsx', MAIN], { ...options(dataDir, token), buffer: false });
+  return execa('node', [MAIN], { ...options(dataDir, token), buffer: false });
 }
 
 /** Starts the server and resolves once it prints its URL; rejects if it exits first. */

@@ -34,7 +34,7 @@ describe('probeCapabilities on the real QEMU', () => {
     // /dev/kvm exists and opens, but this host is a nested PVM host on which a kernel hangs.
     expect(caps.accels.kvm.present).toBe(true);
     expect(caps.accels.kvm.usable).toBe(false);
-    expect(caps.probe.kvm.method).toBe('kernel-boot');
+    expect(caps.probe.kvm?.method).toBe('kernel-boot');
     expect(caps.accels.kvm.reason).toContain('did not boot under KVM');
   });
 

@@ -1,0 +1,89 @@
+/**
+ * The baseline of `mpqemu up` in bench/cli-bench.ts: the argv that `mpqemu print --json` plans,
+ * spawned with Node alone (same setpriv wrapper, same socketpairs), reading the guest's serial
+ * socket until a given line. No validation, no probe, no QMP: the least a launcher can do.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import type { Readable } from 'node:stream';
+
+export interface PrintedProcess {
+  name: string;
+  role: 'remote' | 'main';
+  argv: string[];
+  fds: Record<string, string>;
+}
+
+function serialSocketOf(argv: readonly string[]): string {
+  const spec = argv.find((a) => a.startsWith('socket,id=serial0,'));
+  const path = spec && /path=([^,]+)/.exec(spec)?.[1];
+  if (!path) throw new Error('the plan has no serial socket');
+  return path;
+}
+
+/** Resolves once the serial console (connected as soon as it exists) has printed `needle`. */
+function watchSerial(path: string, needle: string, deadline: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const attempt = (): void => {
+      const socket = connect(path);
+      let seen = '';
+      socket.on('error', (e: NodeJS.ErrnoException) => {
+        socket.destroy();
+        if ((e.code === 'ENOENT' || e.code === 'ECONNREFUSED') && Date.now() < deadline) {
+          setTimeout(attempt, 5);
+        } else reject(e);
+      });
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        seen = (seen + chunk).slice(-4096);
+        if (seen.includes(needle)) {
+          socket.destroy();
+          resolve();
+        }
+      });
+    };
+    attempt();
+  });
+}
+
+/** Spawns `processes` in `runDir` and resolves when the guest printed `needle`; then kills them. */
+export async function bareBoot(
+  processes: readonly PrintedProcess[],
+  runDir: string,
+  needle: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  const ends = new Map<string, Readable>();
+  const children: ChildProcess[] = [];
+  for (const p of processes) {
+    const stdio: (string | Readable)[] = ['ignore', 'ignore', 'ignore'];
+    if (p.role === 'remote') stdio.push('pipe');
+    else
+      for (const fd of Object.keys(p.fds).sort((a, b) => Number(a) - Number(b))) {
+        stdio.push(ends.get(p.fds[fd] ?? '') ?? 'ignore');
+      }
+    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', ...p.argv], {
+      stdio: stdio as ['ignore', 'ignore', 'ignore'],
+      cwd: runDir,
+    });
+    children.push(child);
+    if (p.role === 'remote') ends.set(Object.values(p.fds)[0] ?? '', child.stdio[3] as Readable);
+  }
+  for (const end of ends.values()) end.destroy();
+  const main = processes.find((p) => p.role === 'main');
+  try {
+    await watchSerial(serialSocketOf(main?.argv ?? []), needle, Date.now() + timeoutMs);
+  } finally {
+    const exits = children.map(
+      (c) =>
+        new Promise((r) =>
+          c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r),
+        ),
+    );
+    for (const c of children) c.kill('SIGKILL');
+    await Promise.all(exits);
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
