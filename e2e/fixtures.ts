@@ -206,7 +206,7 @@ async function isolateSample(request: APIRequestContext): Promise<void> {
 }
 
 interface WorkerFixtures {
-  privateSample: void;
+  privateSample: undefined;
 }
 
 interface Fixtures {
@@ -226,7 +226,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
       });
       await isolateSample(request);
       await request.dispose();
-      await use();
+      await use(undefined);
     },
     { scope: 'worker', auto: true },
   ],

@@ -14,7 +14,7 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export interface AppOptions {
   services: Services;
   guard: GuardOptions;
-  webDist?: string;
+  webDist?: string | undefined;
   log: (message: string) => void;
 }
 

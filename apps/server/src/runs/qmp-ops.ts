@@ -20,10 +20,7 @@ export async function runQmpOperation(
   // The API validates too; a direct caller of the launcher must not get past the list either.
   const parsed = QmpOperationSchema.safeParse(op);
   if (!parsed.success) {
-    throw new QmpRefused(
-      `"${String(op).slice(0, 64)}" is not an allowed QMP operation`,
-      'not-allowed',
-    );
+    throw new QmpRefused(`"${op.slice(0, 64)}" is not an allowed QMP operation`, 'not-allowed');
   }
   const handle = run.handles.get(process);
   if (!handle) throw new UnknownRun(run.spec.id, process);

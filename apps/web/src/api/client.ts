@@ -17,7 +17,8 @@ export function createApiClient(baseUrl: string = TRPC_PATH) {
         true: httpSubscriptionLink({ url: baseUrl, eventSourceOptions: { withCredentials: true } }),
         false: httpBatchLink({
           url: baseUrl,
-          fetch: (input, init) => fetch(input, { ...init, credentials: 'same-origin' }),
+          fetch: (input, init) =>
+            fetch(input, { ...init, signal: init?.signal ?? null, credentials: 'same-origin' }),
         }),
       }),
     ],

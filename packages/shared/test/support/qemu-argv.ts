@@ -64,7 +64,7 @@ export function readClassic(text: string, implied?: string): [string, string][] 
         if (text[i + 1] !== ',') break;
         i++;
       }
-      v += text[i];
+      v += text.charAt(i);
       i++;
     }
     return v;
