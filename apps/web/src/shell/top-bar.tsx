@@ -8,6 +8,7 @@ import { isDirty } from '../designer/store/store.ts';
 import { ExportMenu, ImportDialog } from '../import-export/index.ts';
 import { OpenDialog } from '../topologies/open-dialog.tsx';
 import type { useTopologyFiles } from '../topologies/use-topology-files.ts';
+import './top-bar.css';
 
 type Files = ReturnType<typeof useTopologyFiles>;
 

@@ -26,6 +26,7 @@ import { DeviceNodeComponent } from './device-node.tsx';
 import { DriveNodeComponent } from './drive-node.tsx';
 import { ProcessNodeComponent, VmNodeComponent } from './container-nodes.tsx';
 import type { DesignerEdge, DesignerNode } from './types.ts';
+import './canvas.css';
 
 // Module scope: React Flow re-mounts every node when these objects change identity.
 const nodeTypes = {
