@@ -9,7 +9,7 @@ import { refuse } from '../security/refuse.ts';
 import { webApp } from './web-app.ts';
 
 /** Large enough for any document the schema accepts in practice; a bound on hostile bodies. */
-export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface AppOptions {
   services: Services;

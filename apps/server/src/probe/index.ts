@@ -20,9 +20,7 @@ import {
 } from './parse.ts';
 
 export { QemuNotFoundError, findExecutable } from './binary.ts';
-export type { KvmCheck, KvmGuest } from './kvm.ts';
-
-export interface ProbeDetails {
+interface ProbeDetails {
   /** Absolute real path of the binary (also `binary`). */
   binaryPath: string;
   /** The name or path the probe was asked about. */

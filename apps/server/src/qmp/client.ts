@@ -30,7 +30,7 @@ export interface QmpClient {
 const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
 
 /** Wraps an already-connected socket; resolves after the greeting and `qmp_capabilities`. */
-export async function openQmp(socket: Socket, timeoutMs: number): Promise<QmpClient> {
+async function openQmp(socket: Socket, timeoutMs: number): Promise<QmpClient> {
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let buffered = '';

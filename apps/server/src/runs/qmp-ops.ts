@@ -8,7 +8,7 @@ import type { Run } from './run.ts';
 import { QmpRefused, UnknownRun } from './types.ts';
 
 /** A query answers in milliseconds; a VM that does not answer in this time is stuck. */
-export const QMP_OP_TIMEOUT_MS = 5_000;
+const QMP_OP_TIMEOUT_MS = 5_000;
 
 /** Sends `op` to `process` of `run`; resolves with QMP's `return` value. */
 export async function runQmpOperation(

@@ -34,7 +34,7 @@ export function ensureGuestDisks(): void {
 let sharedCapabilities: CapabilityService | undefined;
 
 /** One probe per test file: it runs QEMU a dozen times. */
-export function capabilities(): CapabilityService {
+function capabilities(): CapabilityService {
   sharedCapabilities ??= createCapabilityService('qemu-system-x86_64');
   return sharedCapabilities;
 }

@@ -1,10 +1,4 @@
-import {
-  nextFreeId,
-  VM_NODE_ID,
-  type DriveModel,
-  type Position,
-  type Topology,
-} from '@mpqemu/shared';
+import { nextFreeId, type DriveModel, type Position, type Topology } from '@mpqemu/shared';
 import { HEADER_H, PAD } from '../sizes.ts';
 import { attachDrive } from './attach.ts';
 import { allIds, idPrefix, newDevice, newDrive, PROCESS_PREFIX } from './defaults.ts';
@@ -81,5 +75,3 @@ export function addDrive(
   };
   return { id, topology: deviceId === null ? doc : attachDrive(doc, id, deviceId) };
 }
-
-export { VM_NODE_ID };
