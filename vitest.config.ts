@@ -12,6 +12,9 @@ export default defineConfig({
             'apps/*/src/**/*.test.{ts,tsx}',
           ],
           environment: 'node',
+          // Catches hangs, not speed: the property tests run hundreds of cases each, and on a
+          // loaded two-core host (other QEMUs, browsers) they took over vitest's default 5 s.
+          testTimeout: 60_000,
         },
       },
       {

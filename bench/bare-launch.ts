@@ -77,8 +77,8 @@ export async function bareLaunch(plan: BarePlan, timeoutMs = 60_000): Promise<Ba
     const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', ...p.argv], {
       stdio: stdio as ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.resume();
-    child.stderr?.resume();
+    child.stdout.resume();
+    child.stderr.resume();
     children.push(child);
     if (p.role === 'remote') ends.set(Object.values(p.fds)[0] ?? '', child.stdio[3] as Readable);
   }

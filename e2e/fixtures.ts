@@ -17,7 +17,7 @@ export { expect };
 const SCREENSHOT_DIR = join(import.meta.dirname, '..', 'test-results', 'screenshots');
 
 /** Logs the browser in the way a user does: the token once in the URL, then the cookie. */
-export async function signIn(page: Page): Promise<void> {
+async function signIn(page: Page): Promise<void> {
   const response = await page.goto(`/?token=${E2E_TOKEN}`);
   expect(response?.ok(), 'the token in the URL must be accepted').toBe(true);
 }
@@ -149,7 +149,7 @@ async function trpc<T>(page: Page, path: string, input?: unknown): Promise<T> {
 }
 
 /** Stops every run still alive, so one test's QEMUs do not slow the next (two cores). */
-export async function stopAllRuns(page: Page): Promise<void> {
+async function stopAllRuns(page: Page): Promise<void> {
   const runs = await trpc<RunSummary[]>(page, 'runs.list');
   for (const run of runs) {
     if (run.status !== 'stopped' && run.status !== 'failed') {
@@ -159,11 +159,7 @@ export async function stopAllRuns(page: Page): Promise<void> {
 }
 
 /** Keeps a screenshot of a main screen in test-results/screenshots and attaches it to the report. */
-export async function keepScreenshot(
-  page: Page,
-  testInfo: TestInfo,
-  name: string,
-): Promise<string> {
+async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: false });
@@ -206,7 +202,7 @@ async function isolateSample(request: APIRequestContext): Promise<void> {
 }
 
 interface WorkerFixtures {
-  privateSample: void;
+  privateSample: undefined;
 }
 
 interface Fixtures {
@@ -226,7 +222,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
       });
       await isolateSample(request);
       await request.dispose();
-      await use();
+      await use(undefined);
     },
     { scope: 'worker', auto: true },
   ],

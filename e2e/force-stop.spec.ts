@@ -40,15 +40,11 @@ test.describe('force stop', () => {
       'Asked the guest to power off (up to 10 s)',
     );
 
-    const clicked = Date.now();
     await runPanel.forceStop.click();
     await expect(runPanel.status).toHaveText('stopped', { timeout: SERVER_GRACE_MS });
     for (const name of PROCESSES) {
       await expect(runPanel.process(name)).toHaveAttribute('data-status', 'exited');
     }
-    const elapsed = Date.now() - clicked;
-    console.log(`force stop: stopped ${elapsed} ms after the click (grace ${SERVER_GRACE_MS} ms)`);
-    expect(elapsed).toBeLessThan(8_000);
     for (const pid of pids) expect(alive(pid), `pid ${pid}`).toBe(false);
 
     await expect(runPanel.details).toContainText('force-stopped by the user');

@@ -1,8 +1,12 @@
 import { expect, SAMPLE, test } from './fixtures.ts';
+import { expectLaidOutInside, expectRegionsTiled, expectShownInside } from './layout-checks.ts';
 
 const BOOT_TIMEOUT = 90_000;
 
-/** One screenshot per main screen of the running side, kept in test-results/screenshots. */
+/**
+ * One screenshot per main screen of the running side, kept in test-results/screenshots; each first
+ * checks what the picture must show.
+ */
 test.describe('screenshots of the run panel', () => {
   test('running, with the guest in the console; then degraded', async ({
     designer,
@@ -21,10 +25,21 @@ test.describe('screenshots of the run panel', () => {
     );
     await runPanel.process('main').getByRole('button', { name: 'main' }).click();
     await expect(runPanel.details.getByTestId('process-log')).toBeVisible();
+    await expectRegionsTiled(runPanel.page, ['topbar', 'palette', 'canvas', 'inspector', 'dock']);
+    // The four processes, the console with the guest's lines and the log, side by side, unclipped.
+    await expectLaidOutInside(runPanel.details, runPanel.details.getByTestId('run-process'), 4);
+    await expectLaidOutInside(
+      runPanel.details,
+      runPanel.details.locator(
+        '[data-testid="run-processes"], [data-testid="serial-console"], [data-testid="process-log"]',
+      ),
+      3,
+    );
+    await expectShownInside(runPanel.console.getByTestId('serial-console-term'), runPanel.details);
     await keepShot('run-panel-running');
 
     process.kill(await runPanel.pid('rp1'), 'SIGKILL');
-    await expect(runPanel.banner).toBeVisible();
+    await expectShownInside(runPanel.banner, runPanel.details);
     await keepShot('run-panel-degraded');
   });
 });

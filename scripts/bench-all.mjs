@@ -10,6 +10,7 @@ const benches = [
   'bench/shared-bench.ts',
   'bench/cli-bench.ts',
   'bench/launch-bench.ts',
+  'bench/fault-bench.ts',
   'bench/web-bench.ts',
 ];
 let failures = 0;

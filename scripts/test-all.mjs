@@ -95,6 +95,9 @@ stage('setup (system packages, npm dependencies, test guest, web build)', () => 
 stage('typecheck', () => single('npm', ['run', '--silent', 'typecheck']));
 stage('lint', () => single('npm', ['run', '--silent', 'lint']));
 stage('format', () => single('npm', ['run', '--silent', 'format:check']));
+stage('unused files, exports and dependencies (knip)', () =>
+  single('npm', ['run', '--silent', 'knip']),
+);
 stage('unit tests', () => vitest('unit'));
 stage('integration tests (real QEMU)', () => vitest('integration'));
 stage('end-to-end tests (Chromium, real server and QEMU)', () =>

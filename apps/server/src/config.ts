@@ -10,8 +10,8 @@ import { z } from 'zod';
 import { tokenProblem } from './security/token.ts';
 
 export const DEFAULT_PORT = 7788;
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_QEMU = 'qemu-system-x86_64';
+const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_QEMU = 'qemu-system-x86_64';
 
 export interface Config {
   host: string;

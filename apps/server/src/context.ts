@@ -11,8 +11,6 @@ import { DEFAULT_EXAMPLES_DIR, loadSamples, type Sample } from './store/samples.
 import { openSeededStore } from './store/seed.ts';
 import type { TopologyStore } from './store/topology-store.ts';
 
-export type { CapabilityService } from './probe/index.ts';
-
 export interface Services {
   store: TopologyStore;
   runs: RunManager;

@@ -12,6 +12,7 @@ import { NoticeToast } from './shell/notice.tsx';
 import { TopBar } from './shell/top-bar.tsx';
 import { useBootstrap } from './topologies/bootstrap.ts';
 import { useTopologyFiles } from './topologies/use-topology-files.ts';
+import './shell/workbench.css';
 
 function Workbench() {
   const ready = useBootstrap();

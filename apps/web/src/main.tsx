@@ -1,5 +1,7 @@
 import '@xyflow/react/dist/style.css';
-import './styles/app.css';
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/controls.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiProvider } from './api/index.ts';

@@ -124,7 +124,7 @@ export const RemoteProcessSchema = z.strictObject({
   label: Text.default(''),
 });
 
-export const PositionSchema = z.strictObject({ x: z.number().finite(), y: z.number().finite() });
+export const PositionSchema = z.strictObject({ x: z.number(), y: z.number() });
 
 export const TopologySchema = z.strictObject({
   version: z.literal(TOPOLOGY_VERSION),

@@ -109,7 +109,10 @@ function attachConsole(manager: RunManager, runId: string, signal: AbortSignal, 
   if (tty) process.stdin.setRawMode(true);
   const onData = (data: Buffer) => {
     // Raw mode turns Ctrl-C into a byte; it stops the run as the signal would.
-    if (tty && data.includes(3)) return stop();
+    if (tty && data.includes(3)) {
+      stop();
+      return;
+    }
     manager.consoleInput(runId, data.toString('utf8'));
   };
   process.stdin.on('data', onData);

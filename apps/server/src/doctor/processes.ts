@@ -4,16 +4,28 @@
  */
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 
 type StdioEntry = 'ignore' | 'pipe' | Readable;
+
+function launch(argv: readonly string[], setpriv: string, extra: StdioEntry[]) {
+  return execa(setpriv, ['--pdeathsig', 'SIGKILL', '--', ...argv], {
+    stdio: ['ignore', 'ignore', 'pipe', ...extra] as ['ignore', 'ignore', 'pipe', ...StdioEntry[]],
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    forceKillAfterDelay: false,
+    env: { LC_ALL: 'C' },
+    extendEnv: true,
+  });
+}
 
 /** QEMU's own words for the evidence: the tail of stderr, bounded. */
 const STDERR_KEEP = 8 * 1024;
 
 export interface DoctorProcess {
   name: string;
-  child: ResultPromise;
+  child: ReturnType<typeof launch>;
   pid: number | undefined;
   stderr: () => string;
   exited: Promise<number | null>;
@@ -30,15 +42,7 @@ export function startProcess(
   setpriv: string,
   extra: StdioEntry[],
 ): DoctorProcess {
-  const child = execa(setpriv, ['--pdeathsig', 'SIGKILL', '--', ...argv], {
-    stdio: ['ignore', 'ignore', 'pipe', ...extra] as ['ignore', 'ignore', 'pipe', ...StdioEntry[]],
-    buffer: false,
-    reject: false,
-    cleanup: true,
-    forceKillAfterDelay: false,
-    env: { LC_ALL: 'C' },
-    extendEnv: true,
-  });
+  const child = launch(argv, setpriv, extra);
   let text = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {

@@ -10,7 +10,7 @@ import { refuse } from '../security/refuse.ts';
 import { webApp } from './web-app.ts';
 
 /** Large enough for any document the schema accepts in practice; a bound on hostile bodies. */
-export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 // tRPC keeps a flat map of dotted paths to procedures; its static type is the nested one.
 const procedures = appRouter._def.procedures as unknown as Record<
@@ -22,7 +22,7 @@ const isFeed = (path: string): boolean => procedures[path]?._def.type === 'subsc
 export interface AppOptions {
   services: Services;
   guard: GuardOptions;
-  webDist?: string;
+  webDist?: string | undefined;
   log: (message: string) => void;
 }
 

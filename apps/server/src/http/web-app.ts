@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import express, { type RequestHandler, type Router } from 'express';
 import { WEB_DIST_DIR } from '../repo-paths.ts';
 
-export const DEFAULT_WEB_DIST = WEB_DIST_DIR;
+const DEFAULT_WEB_DIST = WEB_DIST_DIR;
 
 const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>mpqemu studio: web app not built</title></head>

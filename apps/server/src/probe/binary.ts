@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 
-export const QEMU_INSTALL_HINT = 'apt-get install qemu-system-x86';
+const QEMU_INSTALL_HINT = 'apt-get install qemu-system-x86';
 
 /** The QEMU binary is not there: the message carries the install command. */
 export class QemuNotFoundError extends Error {

@@ -19,7 +19,7 @@ export interface KvmCheck {
   usable: boolean;
   /** How it was checked: a kernel boot, or only the firmware when no kernel is available. */
   method: 'kernel-boot' | 'firmware' | 'none';
-  reason?: string;
+  reason?: string | undefined;
   durationMs: number;
 }
 

@@ -53,7 +53,7 @@ export class DataDirBusy extends Error {
 /** flock's exit status when the lock is taken; distinct from its error statuses. */
 const CONFLICT = 75;
 
-export function lockFilePath(dataDir: string): string {
+function lockFilePath(dataDir: string): string {
   return join(dataDir, 'server.lock');
 }
 

@@ -85,9 +85,13 @@ async function* subscription<T>(
   try {
     for (;;) {
       while (queue.length > 0) {
+        // `ended` and the signal change in callbacks while this loop awaits, which TypeScript's
+        // narrowing cannot see.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
         if (signal.aborted) return;
         yield queue.shift() as T;
       }
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       if (ended || signal.aborted) return;
       await new Promise<void>((resolve) => (wake = resolve));
     }

@@ -11,7 +11,7 @@ import { exitedWithin } from './terminate.ts';
 export interface ShutdownContext {
   step: (text: string) => RunStep;
   settle: (step: RunStep, state: RunStep['state'], text?: string) => void;
-  setPowerDown: (state: RunInfo['powerDown']) => void;
+  setPowerDown: (state: NonNullable<RunInfo['powerDown']> | null) => void;
   graceMs: number;
   forced: AbortSignal;
 }

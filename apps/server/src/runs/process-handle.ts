@@ -6,7 +6,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { LogChunk, PlannedProcess, ProcessInfo } from '@mpqemu/shared';
-import type { ResultPromise } from 'execa';
+import type { Child } from './spawn.ts';
 import { Topic } from './feed.ts';
 import type { QmpClient } from '../qmp/client.ts';
 import { RingBuffer } from './ring-buffer.ts';
@@ -36,7 +36,7 @@ export class ProcessHandle {
 
   constructor(
     readonly plan: PlannedProcess,
-    readonly child: ResultPromise,
+    readonly child: Child,
     limits: LogLimits,
     logPath: string | null,
     onExit: (handle: ProcessHandle) => void,
@@ -58,7 +58,6 @@ export class ProcessHandle {
       logDropped: 0,
     };
     for (const stream of [child.stdout, child.stderr]) {
-      if (!stream) continue;
       const decoder = new StringDecoder('utf8');
       stream.on('data', (chunk: Buffer) => this.append(chunk, decoder, limits.fileBytes));
     }

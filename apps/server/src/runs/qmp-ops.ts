@@ -8,7 +8,7 @@ import type { Run } from './run.ts';
 import { QmpRefused, UnknownRun } from './types.ts';
 
 /** A query answers in milliseconds; a VM that does not answer in this time is stuck. */
-export const QMP_OP_TIMEOUT_MS = 5_000;
+const QMP_OP_TIMEOUT_MS = 5_000;
 
 /** Sends `op` to `process` of `run`; resolves with QMP's `return` value. */
 export async function runQmpOperation(
@@ -20,10 +20,7 @@ export async function runQmpOperation(
   // The API validates too; a direct caller of the launcher must not get past the list either.
   const parsed = QmpOperationSchema.safeParse(op);
   if (!parsed.success) {
-    throw new QmpRefused(
-      `"${String(op).slice(0, 64)}" is not an allowed QMP operation`,
-      'not-allowed',
-    );
+    throw new QmpRefused(`"${op.slice(0, 64)}" is not an allowed QMP operation`, 'not-allowed');
   }
   const handle = run.handles.get(process);
   if (!handle) throw new UnknownRun(run.spec.id, process);

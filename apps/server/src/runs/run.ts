@@ -115,6 +115,8 @@ export class Run extends RunRecord {
         );
       }
     }
+    // stop() may have run while the console connected; narrowing cannot see across the await.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (this.info.status !== 'starting') return;
     this.info.status = 'running';
     this.step('All processes ready; the VM is running', 'done');
@@ -254,6 +256,8 @@ export class Run extends RunRecord {
       if (main?.alive && main.qmp && !wasStarting) {
         const ctx = this.shutdownContext();
         if (!this.forced.signal.aborted) await powerDown(main, ctx);
+        // The guest may have powered off during the await, which narrowing cannot see.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
         if (main.alive) await quit(main, ctx);
       }
       const how = this.forced.signal.aborted ? 'force-stopped' : 'stopped';

@@ -7,7 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { LaunchPlan, PlannedProcess } from '@mpqemu/shared';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 
 export interface SpawnOptions {
   /** Absolute path of setpriv (util-linux). */
@@ -35,11 +35,7 @@ function width(process: PlannedProcess): number {
   return Math.max(3, ...fds.map((fd) => fd + 1));
 }
 
-function launch(
-  process: PlannedProcess,
-  stdio: StdioEntry[],
-  options: SpawnOptions,
-): ResultPromise {
+function launch(process: PlannedProcess, stdio: StdioEntry[], options: SpawnOptions) {
   // PR_SET_PDEATHSIG via setpriv, which then execs QEMU (same pid): QEMU dies with the server even
   // when the server is SIGKILLed, which no exit handler can catch.
   return execa(options.setpriv, ['--pdeathsig', 'SIGKILL', '--', ...process.argv], {
@@ -57,9 +53,12 @@ function launch(
   });
 }
 
+/** A spawned QEMU process, typed by the exact options it was started with. */
+export type Child = ReturnType<typeof launch>;
+
 /** Spawns every process of `plan` (remotes first, then main) synchronously, in plan order. */
-export function spawnPlan(plan: LaunchPlan, options: SpawnOptions): Map<string, ResultPromise> {
-  const children = new Map<string, ResultPromise>();
+export function spawnPlan(plan: LaunchPlan, options: SpawnOptions): Map<string, Child> {
+  const children = new Map<string, Child>();
   const channelEnds = new Map<string, Readable>();
   for (const process of plan.processes) {
     if (process.role !== 'remote') continue;
@@ -73,7 +72,7 @@ export function spawnPlan(plan: LaunchPlan, options: SpawnOptions): Map<string, 
     children.set(process.name, child);
     for (const [fd, device] of Object.entries(process.fds)) {
       const end = child.stdio[Number(fd)];
-      if (end) channelEnds.set(device, end as Readable);
+      if (end) channelEnds.set(device, end);
     }
   }
   const main = plan.processes.find((p) => p.role === 'main');

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomic.ts';
 
 /** 32 bytes = 256 bits, base64url: 43 characters, safe in a URL and a cookie. */
-export const TOKEN_BYTES = 32;
+const TOKEN_BYTES = 32;
 /** 32 base64url characters carry 192 bits; a shorter token is refused wherever it comes from. */
 export const MIN_TOKEN_LENGTH = 32;
-export const TOKEN_PATTERN = /^[A-Za-z0-9._~-]+$/;
+const TOKEN_PATTERN = /^[A-Za-z0-9._~-]+$/;
 
 export type TokenSource = 'env' | 'generated';
 

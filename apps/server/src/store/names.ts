@@ -18,7 +18,7 @@ export function nameProblem(name: string): string | null {
   return null;
 }
 
-export const FILE_SUFFIX = '.json';
+const FILE_SUFFIX = '.json';
 
 export function fileNameOf(name: string): string {
   return `${name}${FILE_SUFFIX}`;

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** Far above any real topology; a bigger file is reported, not read into memory. */
-export const MAX_TOPOLOGY_BYTES = 16 * 1024 * 1024;
+const MAX_TOPOLOGY_BYTES = 16 * 1024 * 1024;
 
 export type ReadOutcome =
   | { ok: true; text: string; modifiedAt: number }

@@ -3,7 +3,7 @@ import type { Sample } from './samples.ts';
 import { createTopologyStore, type TopologyStore } from './topology-store.ts';
 
 /** The sample a new store starts with, and the name it is saved under. */
-export const SEED_SAMPLE_ID = 'rich';
+const SEED_SAMPLE_ID = 'rich';
 export const SEED_NAME = 'sample-rich';
 
 async function exists(path: string): Promise<boolean> {

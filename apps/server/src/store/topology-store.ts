@@ -16,7 +16,7 @@ export interface StoreEntry {
   load: LoadResult;
 }
 
-export interface StoredTopology {
+interface StoredTopology {
   name: string;
   topology: Topology;
   modifiedAt: number;
@@ -48,7 +48,7 @@ function errnoCode(e: unknown): string | undefined {
 }
 
 /** The text we write: stable key order comes from the schema, indentation makes diffs readable. */
-export function serializeTopology(topology: Topology): string {
+function serializeTopology(topology: Topology): string {
   return `${JSON.stringify(topology, null, 2)}\n`;
 }
 

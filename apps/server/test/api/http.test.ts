@@ -12,6 +12,7 @@ import {
   warningCodes,
   type TestServer,
 } from './harness.ts';
+import { REPO } from '../runs/helpers.ts';
 
 let server: TestServer;
 
@@ -70,7 +71,9 @@ describe('HTTP API end to end', () => {
     };
     expect(body.error.data.code).toBe('BAD_REQUEST');
     expect(body.error.data.details.problems.map((p) => p.code)).toEqual(warningCodes(topology));
-    expect(JSON.stringify(body)).not.toContain('/work/');
+    // The document names files in this checkout; an error must not echo a host path back.
+    expect(JSON.stringify(topology)).toContain(REPO);
+    expect(JSON.stringify(body)).not.toContain(REPO);
   });
 
   it('gives readable field errors for bad input', async () => {

@@ -19,7 +19,7 @@ import type { RunManager } from '../../src/runs/types.ts';
 
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 export const GUEST = join(REPO, '.cache/guest');
-export const EXAMPLES = join(REPO, 'examples');
+const EXAMPLES = join(REPO, 'examples');
 /** Every example runs proxied devices under TCG and carries this warning. */
 export const TCG_ACK = ['proxy.tcg-no-interrupts'];
 
@@ -41,7 +41,7 @@ export function loadExample(name: string): Topology {
 
 let capabilities: CapabilityService | null = null;
 /** One probe per test file (the KVM boot check takes a few seconds). */
-export function sharedCapabilities(): CapabilityService {
+function sharedCapabilities(): CapabilityService {
   capabilities ??= createCapabilityService('qemu-system-x86_64');
   return capabilities;
 }

@@ -181,6 +181,8 @@ describe('atomic writes', () => {
     let writing = true;
     let reads = 0;
     const reader = (async () => {
+      // `writing` is cleared by the writer below while this loop awaits.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       while (writing) {
         const text = await readFile(join(store.dir, 'big.json'), 'utf8');
         expect(loadTopologyText(text).ok).toBe(true);

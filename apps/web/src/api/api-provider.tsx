@@ -5,7 +5,7 @@ import { createApiClient, type ApiClient } from './client.ts';
 import { TRPCProvider } from './trpc.ts';
 
 /** Defaults for a local tool: the server is next door, so retry little and refetch on focus. */
-export function createQueryClient(): QueryClient {
+function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: { retry: 1, staleTime: 2_000 },

@@ -2,7 +2,7 @@ import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from
 import type { AppRouter } from '@mpqemu/server/router';
 
 /** Same origin as the page: the server serves both the app and `/trpc`. */
-export const TRPC_PATH = '/trpc';
+const TRPC_PATH = '/trpc';
 
 /**
  * The tRPC client of the app. Subscriptions go over SSE (the server refuses WebSocket upgrades);
@@ -17,7 +17,8 @@ export function createApiClient(baseUrl: string = TRPC_PATH) {
         true: httpSubscriptionLink({ url: baseUrl, eventSourceOptions: { withCredentials: true } }),
         false: httpBatchLink({
           url: baseUrl,
-          fetch: (input, init) => fetch(input, { ...init, credentials: 'same-origin' }),
+          fetch: (input, init) =>
+            fetch(input, { ...init, signal: init?.signal ?? null, credentials: 'same-origin' }),
         }),
       }),
     ],

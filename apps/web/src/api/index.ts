@@ -1,11 +1,4 @@
-export { ApiProvider, createQueryClient, type ApiProviderProps } from './api-provider.tsx';
-export { createApiClient, TRPC_PATH, type ApiClient } from './client.ts';
-export { errorDetails, errorMessage } from './errors.ts';
-export {
-  TRPCProvider,
-  useTRPC,
-  useTRPCClient,
-  type RouterInputs,
-  type RouterOutputs,
-} from './trpc.ts';
+export { ApiProvider } from './api-provider.tsx';
+export { errorMessage } from './errors.ts';
+export { useTRPC, useTRPCClient } from './trpc.ts';
 export { useSubscription } from '@trpc/tanstack-react-query';

@@ -1,5 +1,4 @@
 import { createTRPCContext } from '@trpc/tanstack-react-query';
-import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@mpqemu/server/router';
 
 /**
@@ -9,6 +8,3 @@ import type { AppRouter } from '@mpqemu/server/router';
  * `useTRPCClient()` gives the plain client for imperative calls (console keystrokes).
  */
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
-
-export type RouterInputs = inferRouterInputs<AppRouter>;
-export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -75,7 +75,7 @@ export default function SerialConsole({ runId, interactive }: SerialConsoleProps
       <div ref={host} className="serial-console__term" data-testid="serial-console-term" />
       {stream.status === 'error' && (
         <p className="serial-console__note" role="status">
-          Console stream lost: {stream.error ? errorMessage(stream.error) : 'unknown error'}
+          Console stream lost: {errorMessage(stream.error)}
         </p>
       )}
       {inputError !== null && (

@@ -12,11 +12,11 @@ declare global {
 
 /** Publishes a terminal's buffer text on `window.__mpqemuConsoles[runId]`; returns the undo. */
 export function registerConsole(runId: string, term: Terminal): () => void {
-  const consoles = (window.__mpqemuConsoles ??= {});
   const read = () => bufferText(term);
-  consoles[runId] = read;
+  window.__mpqemuConsoles = { ...window.__mpqemuConsoles, [runId]: read };
   return () => {
-    if (consoles[runId] === read) delete consoles[runId];
+    const { [runId]: current, ...others } = window.__mpqemuConsoles ?? {};
+    if (current === read) window.__mpqemuConsoles = others;
   };
 }
 
@@ -27,8 +27,8 @@ function bufferText(term: Terminal): string {
     const line = buffer.getLine(i);
     if (!line) continue;
     // Wrapped rows continue the previous line; join them so a long line reads as one.
-    if (line.isWrapped && lines.length > 0) lines[lines.length - 1] += line.translateToString(true);
-    else lines.push(line.translateToString(true));
+    const previous = line.isWrapped ? lines.pop() : undefined;
+    lines.push((previous ?? '') + line.translateToString(true));
   }
   return lines.join('\n').trimEnd();
 }

@@ -1,2 +1,2 @@
-export { ImportDialog, type ImportDialogProps } from './import-dialog.tsx';
-export { ExportMenu, type ExportMenuProps } from './export-menu.tsx';
+export { ImportDialog } from './import-dialog.tsx';
+export { ExportMenu } from './export-menu.tsx';

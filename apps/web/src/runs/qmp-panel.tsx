@@ -23,14 +23,21 @@ export interface QmpPanelProps {
  * The allow-listed QMP operations on one process of a run, and the last answer. Mount it keyed by
  * run and process: an answer belongs to the process it was asked of.
  */
+/**
+ * The answer with the time it arrived. A module function because the React compiler's purity check
+ * takes Date.now in a callback built during render for a call during render.
+ */
+function stamped(data: Pick<QmpAnswer, 'op' | 'process'> & { result?: unknown }): QmpAnswer {
+  return { op: data.op, process: data.process, result: data.result, at: Date.now() };
+}
+
 export function QmpPanel({ run, process }: QmpPanelProps) {
   const trpc = useTRPC();
   const [answer, setAnswer] = useState<QmpAnswer | null>(null);
   const [confirming, setConfirming] = useState<QmpOperation | null>(null);
   const qmp = useMutation(
     trpc.runs.qmp.mutationOptions({
-      onSuccess: (data) =>
-        setAnswer({ op: data.op, process: data.process, result: data.result, at: Date.now() }),
+      onSuccess: (data) => setAnswer(stamped(data)),
     }),
   );
   // Only the main QEMU holds proxies; in a remote process the same qdev id is the real device.

@@ -5,7 +5,7 @@ import { formatTime } from './status.ts';
 const MARK: Record<RunStep['state'], string> = { active: '…', done: '✓', failed: '✗' };
 
 /** The orchestration as it happens: each remote, the main QEMU, readiness, and the stop. */
-export function RunSteps({ steps }: { steps: readonly RunStep[] }) {
+function RunSteps({ steps }: { steps: readonly RunStep[] }) {
   if (steps.length === 0) return null;
   return (
     <ol className="run-steps" data-testid="run-steps">

@@ -3,6 +3,7 @@ import { CommandPreview } from '../designer/preview/command-preview.tsx';
 import { problemCounts, ProblemsList } from '../designer/problems/problems-list.tsx';
 import { useDesigner } from '../designer/store/context.tsx';
 import { useOnRunStarted } from '../runs/runs-provider.tsx';
+import './dock.css';
 
 // The run side pulls in logs and the console; it loads when its tab is first opened.
 const RunPanel = lazy(() => import('../runs/run-panel.tsx').then((m) => ({ default: m.RunPanel })));

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useDesigner, useDesignerStore } from '../designer/store/context.tsx';
+import './notice.css';
 
 /** The latest notice (saved, refused drop, server unreachable), fading after a few seconds. */
 export function NoticeToast() {

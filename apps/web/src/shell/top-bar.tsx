@@ -10,6 +10,7 @@ import { ExportMenu, ImportDialog } from '../import-export/index.ts';
 import { SettingsButton } from '../settings/settings-button.tsx';
 import { OpenDialog } from '../topologies/open-dialog.tsx';
 import type { useTopologyFiles } from '../topologies/use-topology-files.ts';
+import './top-bar.css';
 
 type Files = ReturnType<typeof useTopologyFiles>;
 

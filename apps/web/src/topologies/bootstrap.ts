@@ -19,7 +19,8 @@ export function useBootstrap(): boolean {
   }, [caps.data, store]);
 
   useEffect(() => {
-    let cancelled = false;
+    // The cleanup may run while the loads below await.
+    const cancel = new AbortController();
     void (async () => {
       try {
         // `?topology=NAME` opens that one (links from the CLI, the tests); else the first saved.
@@ -31,22 +32,20 @@ export function useBootstrap(): boolean {
         const pick = first ?? list.find((item) => item.ok);
         if (pick) {
           const got = await client.topologies.get.query({ name: pick.name });
-          if (!cancelled) store.getState().load(got.topology, got.name);
+          if (!cancel.signal.aborted) store.getState().load(got.topology, got.name);
           return;
         }
         const samples = await client.topologies.samples.query();
         const sample = samples[0];
-        if (sample && !cancelled) store.getState().load(sample.topology, null);
+        if (sample && !cancel.signal.aborted) store.getState().load(sample.topology, null);
       } catch (e) {
-        if (!cancelled)
+        if (!cancel.signal.aborted)
           store.getState().notify(`Cannot reach the server: ${errorMessage(e)}`, 'error');
       } finally {
-        if (!cancelled) setReady(true);
+        if (!cancel.signal.aborted) setReady(true);
       }
     })();
-    return () => {
-      cancelled = true;
-    };
+    return () => cancel.abort();
   }, [client, store]);
   return ready;
 }

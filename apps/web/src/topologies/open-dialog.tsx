@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../api/index.ts';
 import { Modal } from '../shell/modal.tsx';
 import type { useTopologyFiles } from './use-topology-files.ts';
+import './open-dialog.css';
 
 const when = (ms: number) => new Date(ms).toLocaleString();
 

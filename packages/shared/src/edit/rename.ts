@@ -14,12 +14,8 @@ export function renameId(t: Topology, from: string, to: string): RenameResult {
   if (!isValidId(to)) return { ok: false, reason: `an id ${ID_RULE_TEXT}` };
   if (allIds(t).includes(to)) return { ok: false, reason: `"${to}" is already used` };
   const swap = (id: string) => (id === from ? to : id);
-  const layout = { ...t.layout };
-  const pos = layout[from];
-  if (pos) {
-    delete layout[from];
-    layout[to] = pos;
-  }
+  const { [from]: pos, ...others } = t.layout;
+  const layout = pos ? { ...others, [to]: pos } : t.layout;
   const boot = t.vm.boot;
   return {
     ok: true,

@@ -14,7 +14,7 @@ import { pending, type ImportContext, type ParsedOption, type ProcessDraft } fro
 import { netBackend } from './net.ts';
 import { propInt, propText, type Props } from './qemu-opts.ts';
 
-export interface Proxy {
+interface Proxy {
   id: string;
   slot: number | undefined;
   option: ParsedOption;

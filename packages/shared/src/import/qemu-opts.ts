@@ -53,7 +53,7 @@ function splitClassic(
         part += ',';
         i += 2;
       } else {
-        part += text[i];
+        part += text.charAt(i);
         i++;
       }
     }

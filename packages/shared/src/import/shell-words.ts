@@ -24,7 +24,7 @@ export interface ShellCommand {
   words: ShellWord[];
 }
 
-export interface ShellError {
+interface ShellError {
   message: string;
   span: SourceSpan;
 }

@@ -6,7 +6,7 @@ import { show } from './show.ts';
  * The main QEMU is the process named `main` in a plan and in run state, and its QMP socket is
  * `main.qmp` in the run directory: a remote process of that name would take both.
  */
-export const RESERVED_PROCESS_IDS: readonly string[] = ['main'];
+const RESERVED_PROCESS_IDS: readonly string[] = ['main'];
 
 /** QEMU id syntax, and uniqueness across processes, devices and drives (they share argv space). */
 export function checkIds(ctx: ValidationContext): void {

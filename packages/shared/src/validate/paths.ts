@@ -4,7 +4,7 @@
  * (`nbd:`, `json:`) must never reach a place that interprets it, and control characters have no
  * business in a file name we show to people.
  */
-export const MAX_PATH_LENGTH = 4096;
+const MAX_PATH_LENGTH = 4096;
 
 /**
  * C0 and C1 controls, DEL, line separators and bidirectional overrides: they can rewrite what a

@@ -7,8 +7,8 @@ export const MIN_MEMORY_MIB = 16;
 export const MAX_MEMORY_MIB = 1024 * 1024;
 export const MAX_CPUS = 255;
 /** Characters QEMU's `-name guest=` takes without surprises; shown in process lists and QMP. */
-export const VM_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
-export const MAX_APPEND = 4096;
+const VM_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+const MAX_APPEND = 4096;
 
 /** The main QEMU: name, size, accelerator and boot source. */
 export function checkVm(ctx: ValidationContext): void {

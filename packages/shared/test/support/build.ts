@@ -3,7 +3,6 @@ import {
   DEFAULT_CAPABILITIES,
   TopologySchema,
   type Capabilities,
-  type Topology,
   type TopologyInput,
 } from '../../src/index.ts';
 
@@ -20,7 +19,7 @@ export const KVM_CAPS: Capabilities = {
 export const MAIN = { kind: 'main' } as const;
 export const remote = (process: string) => ({ kind: 'remote', process }) as const;
 
-export function vm(over: Partial<VmInput> = {}): VmInput {
+function vm(over: Partial<VmInput> = {}): VmInput {
   return {
     name: 'vm',
     machine: 'pc',
@@ -132,5 +131,3 @@ export const drive = {
     ...over,
   }),
 };
-
-export type { Topology };

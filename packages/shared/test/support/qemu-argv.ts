@@ -7,7 +7,7 @@
  */
 
 /** The options our plans use, and whether each takes an argument (`HAS_ARG` in qemu-options.hx). */
-export const TAKES_ARG: Readonly<Record<string, boolean>> = {
+const TAKES_ARG: Readonly<Record<string, boolean>> = {
   '-machine': true,
   '-accel': true,
   '-smp': true,
@@ -64,7 +64,7 @@ export function readClassic(text: string, implied?: string): [string, string][] 
         if (text[i + 1] !== ',') break;
         i++;
       }
-      v += text[i];
+      v += text.charAt(i);
       i++;
     }
     return v;

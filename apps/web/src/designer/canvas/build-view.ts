@@ -50,7 +50,7 @@ export function problemsByNode(problems: readonly Problem[]): Map<string, Proble
 }
 
 /** Layout position, or a tidy default for nodes the document has no position for yet. */
-export function positionsOf(t: Topology): Map<string, Position> {
+function positionsOf(t: Topology): Map<string, Position> {
   const pos = new Map<string, Position>();
   let top = 0;
   const place = (id: string, fallback: () => Position) => pos.set(id, t.layout[id] ?? fallback());
@@ -222,7 +222,7 @@ function buildEdges(
 }
 
 /** `lsi0.0 · id 0` for a SCSI disk (QEMU names the bus `<controller>.0`); `drive` otherwise. */
-export function driveEdgeLabel(t: Topology, deviceId: string, scsiId?: number, lun?: number) {
+function driveEdgeLabel(t: Topology, deviceId: string, scsiId?: number, lun?: number) {
   const device = t.devices.find((d) => d.id === deviceId);
   const bus = device ? deviceModel(device.model)?.accepts?.bus : undefined;
   if (bus !== 'scsi') return 'drive';

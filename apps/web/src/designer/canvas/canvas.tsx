@@ -26,6 +26,7 @@ import { DeviceNodeComponent } from './device-node.tsx';
 import { DriveNodeComponent } from './drive-node.tsx';
 import { ProcessNodeComponent, VmNodeComponent } from './container-nodes.tsx';
 import type { DesignerEdge, DesignerNode } from './types.ts';
+import './canvas.css';
 
 // Module scope: React Flow re-mounts every node when these objects change identity.
 const nodeTypes = {
@@ -60,6 +61,12 @@ function paletteKind(types: readonly string[]): PaletteItem['kind'] | null {
 }
 
 /** The design surface: containers, devices and drives, with drop, drag and connect gestures. */
+/** The node without its container bound (React Flow reads a missing `extent` as unbounded). */
+function withoutExtent(node: DesignerNode): DesignerNode {
+  const { extent: _extent, ...free } = node;
+  return free;
+}
+
 export function Canvas() {
   const store = useDesignerStore();
   const nodes = useDesigner((s) => s.nodes);
@@ -110,7 +117,7 @@ export function Canvas() {
       // Free the dragged children from their container for the gesture, so they can leave it.
       const ids = new Set(dragged.map((n) => n.id));
       const { nodes: current, setNodes } = store.getState();
-      setNodes(current.map((n) => (ids.has(n.id) && n.extent ? { ...n, extent: undefined } : n)));
+      setNodes(current.map((n) => (ids.has(n.id) && n.extent ? withoutExtent(n) : n)));
     },
     [store],
   );

@@ -6,6 +6,7 @@ import { FAMILY_TAG, slotText } from './family.ts';
 import { ProblemBadge, worst } from './problem-badge.tsx';
 import { ProxyChip } from './proxy-chip.tsx';
 import type { DeviceNode } from './types.ts';
+import './family.css';
 
 function DeviceNodeView({ id, data, selected }: NodeProps<DeviceNode>) {
   const { device, problems } = data;

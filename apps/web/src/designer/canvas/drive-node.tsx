@@ -3,6 +3,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { ProblemBadge, worst } from './problem-badge.tsx';
 import type { DriveNode } from './types.ts';
+import './family.css';
 
 function fileName(path: string): string {
   if (path === '') return 'no image';

@@ -85,5 +85,3 @@ export function addDrive(
   };
   return { id, topology: deviceId === null ? doc : attachDrive(doc, id, deviceId) };
 }
-
-export { VM_NODE_ID };

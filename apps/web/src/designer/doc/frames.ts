@@ -50,7 +50,7 @@ export function clampIntoContainer(p: Position): Position {
 }
 
 export function withoutLayout(t: Topology, ids: Iterable<string>): Topology {
-  const layout = { ...t.layout };
-  for (const id of ids) delete layout[id];
+  const drop = new Set(ids);
+  const layout = Object.fromEntries(Object.entries(t.layout).filter(([id]) => !drop.has(id)));
   return { ...t, layout };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 
 /** Local text while typing, reset whenever the document value changes underneath (undo). */
 function useDraft(value: string): [string, (v: string) => void] {
@@ -19,7 +19,7 @@ export function Field({
 }: {
   label: string;
   hint?: ReactNode;
-  error?: string | null;
+  error?: string | null | undefined;
   children: ReactNode;
 }) {
   return (
@@ -46,7 +46,7 @@ interface TextProps {
   placeholder?: string;
   mono?: boolean;
   hint?: ReactNode;
-  error?: string | null;
+  error?: string | null | undefined;
 }
 
 export function TextField({
@@ -89,10 +89,16 @@ export function IdField({
   label?: string;
 }) {
   const [draft, setDraft] = useDraft(value);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => setError(null), [value]);
+  // A refusal belongs to the id it was refused for: once the id changes (undo, another
+  // selection) it no longer shows.
+  const [refusal, setRefusal] = useState<{ of: string; message: string | null } | null>(null);
+  const error = refusal?.of === value ? refusal.message : null;
+  const setError = (message: string | null) => setRefusal({ of: value, message });
   const commit = () => {
-    if (draft === value) return setError(null);
+    if (draft === value) {
+      setError(null);
+      return;
+    }
     setError(onRename(draft));
   };
   return (
@@ -225,7 +231,7 @@ export function CheckField({
   onChange: (v: boolean) => void;
   testId: string;
   disabled?: boolean;
-  title?: string;
+  title?: string | undefined;
 }) {
   return (
     <label className="check" title={title}>

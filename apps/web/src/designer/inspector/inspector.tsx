@@ -6,6 +6,7 @@ import { DriveFields } from './drive-fields.tsx';
 import { NodeProblems } from './node-problems.tsx';
 import { ProcessFields } from './process-fields.tsx';
 import { VmFields } from './vm-fields.tsx';
+import './inspector.css';
 
 /** Typed fields of the selection; with nothing selected, the VM itself. */
 export function Inspector() {

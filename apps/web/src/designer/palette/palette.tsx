@@ -12,6 +12,8 @@ import { FAMILY_NAME, FAMILY_TAG } from '../canvas/family.ts';
 import { ProxyChip } from '../canvas/proxy-chip.tsx';
 import { useDesigner, useDesignerStore } from '../store/context.tsx';
 import { addPaletteItem, PALETTE_MIME, type PaletteItem } from '../store/gestures.ts';
+import '../canvas/family.css';
+import './palette.css';
 
 const FAMILIES: DeviceFamily[] = ['storage', 'block', 'net', 'other'];
 

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import './preview.css';
 
 /** Copies text with the async clipboard API and says so for a moment. */
 export function CopyButton({

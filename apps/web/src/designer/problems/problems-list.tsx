@@ -2,6 +2,7 @@ import { VM_NODE_ID, type Problem } from '@mpqemu/shared';
 import { useReactFlow } from '@xyflow/react';
 import { useCallback } from 'react';
 import { useDesigner, useDesignerStore } from '../store/context.tsx';
+import './problems.css';
 
 /** Selects a node and brings it to the middle of the canvas, keeping the zoom. */
 export function useRevealNode() {

@@ -24,7 +24,7 @@ import type { DesignerEdge, DesignerNode } from '../canvas/types.ts';
 import { emptyTopology } from '../doc/defaults.ts';
 import { autoLayout, layoutIncomplete } from '../layout/auto-layout.ts';
 
-export interface Notice {
+interface Notice {
   id: number;
   text: string;
   tone: 'info' | 'error';
