@@ -11,6 +11,7 @@ const benches = [
   'bench/cli-bench.ts',
   'bench/launch-bench.ts',
   'bench/fault-bench.ts',
+  'bench/live-bench.ts',
   'bench/web-bench.ts',
 ];
 let failures = 0;

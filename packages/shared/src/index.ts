@@ -21,3 +21,4 @@ export * from './qmp-ops.ts';
 export * from './edit/index.ts';
 export * from './import/index.ts';
 export * from './export/index.ts';
+export * from './live/index.ts';

@@ -5,6 +5,7 @@
 import {
   deviceModel,
   planLaunch,
+  TOPOLOGY_VERSION,
   TopologySchema,
   type Capabilities,
   type PlannedProcess,
@@ -59,9 +60,11 @@ export function doctorTopology(
 ): Topology {
   const needsDisk = deviceModel(model)?.accepts?.bus === 'drive-slot';
   return TopologySchema.parse({
-    version: 2,
+    version: TOPOLOGY_VERSION,
     vm: {
       name: `doctor-${model}`,
+      // Doctor keeps its own spare ends (processes.ts), so the plan reserves none.
+      spareChannels: 0,
       machine,
       accel,
       cpus: 1,

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  diffLive,
   passFilesByFd,
   planLaunch,
   type Capabilities,
@@ -22,6 +23,7 @@ import { createSettingsStore } from '../store/settings.ts';
 import { Topic } from './feed.ts';
 import { preflight, type PreflightResult } from './preflight.ts';
 import { runQmpOperation } from './qmp-ops.ts';
+import { prepareLive } from './live-prepare.ts';
 import { Run } from './run.ts';
 import type { Timings } from '../timings.ts';
 import type { RunSettings } from './run-record.ts';
@@ -54,6 +56,8 @@ export interface RunManagerOptions {
   setpriv?: string;
   /** Where each start's time goes, step by step (`mpqemu up --timings`, the benchmarks). */
   timings?: Timings;
+  /** How long a restart or hot-unplug waits for the guest to release a device. Default 10 s. */
+  unplugTimeoutMs?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -96,6 +100,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     ...(options.timings
       ? { onSpawned: () => options.timings?.mark('QEMU processes spawned') }
       : {}),
+    unplugTimeoutMs: options.unplugTimeoutMs ?? 10_000,
   };
   const keepFinished = options.keepFinished ?? DEFAULT_KEEP_FINISHED;
   const settingsStore = createSettingsStore(options.dataDir);
@@ -231,6 +236,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         topologyName: startOptions.topologyName ?? null,
         vmName: topology.vm.name,
         problems: [...plan.problems, ...checked.warnings],
+        topology,
+        capabilities: caps,
       },
       { ...settings, setpriv },
       (info) => all.emit(info),
@@ -291,6 +298,23 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         }
       }
       return used;
+    },
+    async restartProcess(runId, process) {
+      const run = lookup(runId);
+      await run.live.restart(process);
+      return run.snapshot();
+    },
+    diffLive(runId, topology) {
+      const run = lookup(runId);
+      return diffLive(run.info.topology, topology, { sparesLeft: run.sparesLeft() });
+    },
+    async applyLive(runId, topology, liveOptions = {}) {
+      const run = lookup(runId);
+      const prepared = await prepareLive(run, topology, liveOptions, {
+        confinement: await roots.confinement(),
+      });
+      await run.live.apply(prepared.diff, topology, prepared.planned);
+      return run.snapshot();
     },
     async shutdown() {
       shuttingDown = true;

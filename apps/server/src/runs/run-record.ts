@@ -4,10 +4,12 @@
  */
 import {
   TERMINAL_RUN_STATES,
+  type Capabilities,
   type LaunchPlan,
   type Problem,
   type RunInfo,
   type RunStep,
+  type Topology,
 } from '@mpqemu/shared';
 import { Topic } from './feed.ts';
 import type { LogLimits, ProcessHandle } from './process-handle.ts';
@@ -23,6 +25,8 @@ export interface RunSettings {
   culpritLines: number;
   setpriv: string;
   onSpawned?: (runId: string) => void;
+  /** device_del to DEVICE_DELETED: the guest must release the device (measured 0.06 s). */
+  unplugTimeoutMs: number;
 }
 
 export interface RunSpec {
@@ -34,6 +38,9 @@ export interface RunSpec {
   topologyName: string | null;
   vmName: string;
   problems: Problem[];
+  /** The document the plan came from, as the user gave it (before host paths were resolved). */
+  topology: Topology;
+  capabilities: Capabilities;
 }
 
 export class RunRecord {
@@ -58,6 +65,8 @@ export class RunRecord {
       culprit: null,
       culpritLog: [],
       problems: spec.problems,
+      topology: spec.topology,
+      spares: { total: spec.plan.spares.length, left: spec.plan.spares.length },
     };
   }
 
@@ -70,21 +79,24 @@ export class RunRecord {
     return structuredClone(this.info);
   }
 
-  protected changed(): void {
+  changed(): void {
     this.info.processes = [...this.handles.values()].map((h) => h.info);
     const snap = this.snapshot();
     this.updates.emit(snap);
     this.onChange(snap);
   }
 
-  protected step(text: string, state: RunStep['state'] = 'active'): RunStep {
-    const step: RunStep = { at: Date.now(), text, state };
+  step(text: string, state: RunStep['state'] = 'active', process?: string): RunStep {
+    const step: RunStep =
+      process === undefined
+        ? { at: Date.now(), text, state }
+        : { at: Date.now(), text, state, process };
     this.info.steps.push(step);
     this.changed();
     return step;
   }
 
-  protected settle(step: RunStep, state: RunStep['state'], text?: string): void {
+  settle(step: RunStep, state: RunStep['state'], text?: string): void {
     step.state = state;
     if (text !== undefined) step.text = text;
     this.changed();

@@ -26,8 +26,9 @@ function isFileNode(arg: PlanArg): arg is Extract<PlanArg, { kind: 'props' }> {
   );
 }
 
-function passProcessFiles(process: PlannedProcess): PlannedProcess {
-  const used = Object.keys(process.fds).map(Number);
+function passProcessFiles(process: PlannedProcess, spares: readonly number[]): PlannedProcess {
+  // The main QEMU's spare channel ends take fds too: a file must not land on one.
+  const used = [...Object.keys(process.fds).map(Number), ...(process.role === 'main' ? spares : [])];
   let nextFd = Math.max(FIRST_CHANNEL_FD, ...used.map((fd) => fd + 1));
   let nextSet = 1;
   const files: Record<string, InheritedFile> = {};
@@ -58,5 +59,5 @@ function passProcessFiles(process: PlannedProcess): PlannedProcess {
  * process at `fd`. Used by `mpqemu up`, the server and `mpqemu print`, so print shows what runs.
  */
 export function passFilesByFd(plan: LaunchPlan): LaunchPlan {
-  return { ...plan, processes: plan.processes.map(passProcessFiles) };
+  return { ...plan, processes: plan.processes.map((p) => passProcessFiles(p, plan.spares)) };
 }

@@ -3,6 +3,7 @@
  * `planLaunch` (plan.ts) and the builder (build.ts) both depend on it instead of on each other.
  */
 import type { Problem } from '../problems.ts';
+import type { RestartPolicy } from '../schema.ts';
 import type { PlanArg } from './args.ts';
 import type { InheritedFile } from './opened-files.ts';
 
@@ -45,6 +46,8 @@ export interface PlannedProcess {
   serialSocket: string | null;
   /** Device ids this process emulates. */
   devices: string[];
+  /** What happens when this remote process dies while the VM runs; null for the main QEMU. */
+  restart: RestartPolicy | null;
 }
 
 export interface LaunchPlan {
@@ -60,6 +63,13 @@ export interface LaunchPlan {
   pciSlots: Record<string, number>;
   /** Warnings that stay true for this launch. */
   problems: Problem[];
+  /**
+   * Main QEMU fds that carry a spare socketpair end, each used up by one restart or hot-add
+   * (live/spares in the server). Empty on q35, whose root bus takes no hot-plug.
+   */
+  spares: number[];
+  /** The proxy's channel property in this QEMU (`fd`), for a `device_add` while it runs. */
+  proxyChannel: string;
 }
 
 export type PlanResult = { ok: true; plan: LaunchPlan } | { ok: false; problems: Problem[] };

@@ -3,6 +3,7 @@ import {
   idPrefix,
   newDevice,
   newDrive,
+  DEFAULT_RESTART_POLICY,
   nextFreeId,
   PROCESS_PREFIX,
   VM_NODE_ID,
@@ -22,7 +23,7 @@ export function addProcess(t: Topology, at: Position): Added {
     id,
     topology: {
       ...t,
-      processes: [...t.processes, { id, label: '' }],
+      processes: [...t.processes, { id, label: '', restart: DEFAULT_RESTART_POLICY }],
       layout: { ...t.layout, [id]: at },
     },
   };

@@ -1,4 +1,4 @@
-import { TOPOLOGY_VERSION, type Topology } from '@mpqemu/shared';
+import { DEFAULT_SPARE_CHANNELS, TOPOLOGY_VERSION, type Topology } from '@mpqemu/shared';
 
 /** The document a fresh designer starts from when the server offers nothing. */
 export function emptyTopology(): Topology {
@@ -12,6 +12,7 @@ export function emptyTopology(): Topology {
       memoryMiB: 256,
       boot: { kind: 'none' },
       serial: true,
+      spareChannels: DEFAULT_SPARE_CHANNELS,
     },
     processes: [],
     devices: [],

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  DEFAULT_RESTART_POLICY,
   loadTopologyText,
   nextFreeScsiId,
   resolveDocumentPaths,
@@ -34,7 +35,7 @@ describe('adding devices', () => {
     });
     expect(added?.id).toBe('lsi0');
     const t = added!.topology;
-    expect(t.processes).toEqual([{ id: 'rp0', label: '' }]);
+    expect(t.processes).toEqual([{ id: 'rp0', label: '', restart: DEFAULT_RESTART_POLICY }]);
     expect(t.devices[0]).toMatchObject({
       id: 'lsi0',
       family: 'storage',
