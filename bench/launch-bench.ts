@@ -31,7 +31,7 @@ function topology(remotes: number): Topology {
     slot: 5 + i,
   }));
   return {
-    version: 2,
+    version: 3,
     vm: {
       name: `bench-${remotes}`,
       machine: 'pc',

@@ -96,7 +96,7 @@ function topology(n: number): Topology {
     }
   }
   return TopologySchema.parse({
-    version: 2,
+    version: 3,
     vm: {
       name: `bench-${n}`,
       machine: 'pc',

@@ -5,7 +5,7 @@
  *  2. gzipped size of the initial JavaScript of apps/web/dist (target ≤ 350 KB).
  * Starts its own server on a spare port with a fresh data directory; needs `npm run build -w apps/web`.
  */
-import type { Topology } from '@mpqemu/shared';
+import { DEFAULT_RESTART_POLICY, type Topology } from '@mpqemu/shared';
 import { chromium, type Browser } from '@playwright/test';
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,7 +27,11 @@ const NAME = 'bench-300';
 
 /** 100 remote processes with one device each, 200 devices in the main QEMU, 100 drives. */
 function benchTopology(): Topology {
-  const processes = Array.from({ length: 100 }, (_, i) => ({ id: `rp${i}`, label: `remote ${i}` }));
+  const processes = Array.from({ length: 100 }, (_, i) => ({
+    id: `rp${i}`,
+    label: `remote ${i}`,
+    restart: DEFAULT_RESTART_POLICY,
+  }));
   const devices: Topology['devices'] = [];
   const drives: Topology['drives'] = [];
   for (let i = 0; i < DEVICES; i++) {
@@ -54,7 +58,7 @@ function benchTopology(): Topology {
     }
   }
   return {
-    version: 2,
+    version: 3,
     vm: {
       name: 'bench',
       machine: 'q35',
@@ -63,6 +67,7 @@ function benchTopology(): Topology {
       memoryMiB: 1024,
       boot: { kind: 'none' },
       serial: true,
+      spareChannels: 0,
     },
     processes,
     devices,

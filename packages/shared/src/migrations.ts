@@ -107,5 +107,17 @@ function v1ToV2(raw: unknown): Step {
   };
 }
 
+/**
+ * Version 3 added a restart policy per remote process and the VM's spare channels; both have
+ * defaults, so a version 2 document keeps its meaning with the version number raised. The rest
+ * of the shape is checked by the current schema right after.
+ */
+function v2ToV3(raw: unknown): Step {
+  if (typeof raw !== 'object' || raw === null) {
+    return { ok: false, errors: [{ path: '', message: 'a topology must be a JSON object' }] };
+  }
+  return { ok: true, doc: { ...raw, version: 3 } };
+}
+
 /** MIGRATIONS[v] turns version v into version v + 1. */
-export const MIGRATIONS: Record<number, (raw: unknown) => Step> = { 1: v1ToV2 };
+export const MIGRATIONS: Record<number, (raw: unknown) => Step> = { 1: v1ToV2, 2: v2ToV3 };

@@ -3,8 +3,13 @@
  * shows it). Never part of a topology document or of undo history.
  */
 import type { Problem } from './problems.ts';
+import type { Topology } from './schema.ts';
 
-export type ProcessStatus = 'starting' | 'running' | 'exited' | 'failed';
+/**
+ * `restarting`: a remote process being replaced while the VM runs (its proxy unplugged, a new
+ * process started and plugged in again); it ends `running`, or `failed` with the reason.
+ */
+export type ProcessStatus = 'starting' | 'running' | 'restarting' | 'exited' | 'failed';
 export type RunStatus = 'starting' | 'running' | 'degraded' | 'stopping' | 'stopped' | 'failed';
 
 export interface ProcessInfo {
@@ -22,12 +27,24 @@ export interface ProcessInfo {
   endedAt: number | null;
   /** Bytes of log dropped from the front of the bounded buffer. */
   logDropped: number;
+  /** Times this remote process was replaced while the VM ran (by the policy or the user). */
+  restarts: number;
+  /** The proxy's PCI slot on the main QEMU's bus 0, for a remote process; null for main. */
+  pciSlot: number | null;
 }
 
 export interface RunStep {
   at: number;
   text: string;
   state: 'active' | 'done' | 'failed';
+  /** The process the step is about (a restart, a hot-add), so a UI can point at its node. */
+  process?: string;
+}
+
+/** Socketpair ends the main QEMU got at launch for live changes (see `spareChannels`). */
+export interface SpareChannels {
+  total: number;
+  left: number;
 }
 
 export interface RunInfo {
@@ -54,6 +71,12 @@ export interface RunInfo {
    * waits at most before quitting QEMU. Lets a UI offer to force the stop. Absent otherwise.
    */
   powerDown?: { since: number; graceMs: number } | null;
+  /**
+   * The document the VM runs now: the one it started with plus the live changes applied since.
+   * Compare an edited document against it with `diffLive`.
+   */
+  topology: Topology;
+  spares: SpareChannels;
 }
 
 export interface LogChunk {

@@ -12,7 +12,11 @@ import {
   STORAGE_MODELS,
 } from './catalogue.ts';
 
-export const TOPOLOGY_VERSION = 2;
+export const TOPOLOGY_VERSION = 3;
+
+/** Enough for a few restarts and hot-adds; each costs one fd in the main QEMU and the server. */
+export const DEFAULT_SPARE_CHANNELS = 4;
+export const MAX_SPARE_CHANNELS = 64;
 
 /** Generous bound: long values are reported by the validator, not rejected as a broken file. */
 const Text = z.string().max(65_536);
@@ -117,11 +121,35 @@ export const VmSchema = z.strictObject({
   boot: BootSchema,
   /** Route the guest's first serial port to the console in the UI. */
   serial: z.boolean().default(true),
+  /**
+   * Socketpair ends the main QEMU inherits at launch without a device, each used up by one
+   * restart of a device process or one hot-added device (live/spares.ts says why).
+   */
+  spareChannels: z.int().min(0).max(MAX_SPARE_CHANNELS).default(DEFAULT_SPARE_CHANNELS),
 });
+
+/** What the launcher does when a remote process dies while the VM runs. */
+export const RestartPolicySchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('never') }),
+  z.strictObject({
+    mode: z.literal('on-failure'),
+    /** At most this many restarts within `windowSeconds`; one more and the run stays degraded. */
+    maxRestarts: z.int().min(1).max(100).default(3),
+    windowSeconds: z.int().min(1).max(3600).default(60),
+    /** Wait before the first restart; doubled for each restart already in the window. */
+    backoffMs: z.int().min(0).max(60_000).default(200),
+  }),
+]);
 
 export const RemoteProcessSchema = z.strictObject({
   id: Text,
   label: Text.default(''),
+  restart: RestartPolicySchema.default({
+    mode: 'on-failure',
+    maxRestarts: 3,
+    windowSeconds: 60,
+    backoffMs: 200,
+  }),
 });
 
 export const PositionSchema = z.strictObject({ x: z.number().finite(), y: z.number().finite() });
@@ -146,6 +174,7 @@ export type Drive = z.infer<typeof DriveSchema>;
 export type Boot = z.infer<typeof BootSchema>;
 export type Vm = z.infer<typeof VmSchema>;
 export type RemoteProcess = z.infer<typeof RemoteProcessSchema>;
+export type RestartPolicy = z.infer<typeof RestartPolicySchema>;
 export type Position = z.infer<typeof PositionSchema>;
 export type Topology = z.infer<typeof TopologySchema>;
 /** What a caller may hand in: defaults not yet applied. */

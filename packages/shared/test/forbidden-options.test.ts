@@ -168,7 +168,7 @@ const documents = fc
           ? { kind: 'disk' as const, drive: first.id }
           : { kind: 'none' as const };
     return {
-      version: 2,
+      version: 3,
       vm: {
         name: r.name,
         machine: r.machine,
@@ -261,7 +261,7 @@ describe('options that run commands or open arbitrary files cannot be expressed'
   });
 
   const base = (): TopologyInput => ({
-    version: 2,
+    version: 3,
     vm: {
       name: 'vm',
       machine: 'pc',

@@ -27,7 +27,7 @@ const RUNS = 200;
 /** A document that uses every free-text field: remote and local devices, drives, kernel boot. */
 function base(): TopologyInput {
   return {
-    version: 2,
+    version: 3,
     vm: {
       name: 'fuzz',
       machine: 'pc',

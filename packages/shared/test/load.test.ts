@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_RESTART_POLICY,
+  DEFAULT_SPARE_CHANNELS,
   TOPOLOGY_VERSION,
   loadTopology,
   loadTopologyText,
@@ -53,10 +55,11 @@ describe('loading a version 1 document', () => {
         append: 'console=ttyS0',
       },
       serial: true,
+      spareChannels: DEFAULT_SPARE_CHANNELS,
     });
     expect(t.processes).toEqual([
-      { id: 'rp0', label: 'SCSI box' },
-      { id: 'rp1', label: '' },
+      { id: 'rp0', label: 'SCSI box', restart: DEFAULT_RESTART_POLICY },
+      { id: 'rp1', label: '', restart: DEFAULT_RESTART_POLICY },
     ]);
     expect(t.devices).toEqual([
       {

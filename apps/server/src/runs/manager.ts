@@ -200,6 +200,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         topologyName: startOptions.topologyName ?? null,
         vmName: topology.vm.name,
         problems: [...planned.plan.problems, ...checked.warnings],
+        topology: checked.topology,
       },
       { ...settings, setpriv },
       (info) => all.emit(info),

@@ -56,6 +56,8 @@ export class ProcessHandle {
       startedAt: Date.now(),
       endedAt: null,
       logDropped: 0,
+      restarts: 0,
+      pciSlot: null,
     };
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;

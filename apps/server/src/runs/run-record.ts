@@ -2,7 +2,14 @@
  * The observable state of a run (RunInfo, its steps, its processes) and its publication: every
  * change goes out as a fresh snapshot, so subscribers never see a later mutation.
  */
-import type { LaunchPlan, Problem, RunInfo, RunStatus, RunStep } from '@mpqemu/shared';
+import type {
+  LaunchPlan,
+  Problem,
+  RunInfo,
+  RunStatus,
+  RunStep,
+  Topology,
+} from '@mpqemu/shared';
 import { Topic } from './feed.ts';
 import type { LogLimits, ProcessHandle } from './process-handle.ts';
 
@@ -24,6 +31,8 @@ export interface RunSpec {
   topologyName: string | null;
   vmName: string;
   problems: Problem[];
+  /** The validated document the plan came from. */
+  topology: Topology;
 }
 
 const TERMINAL: readonly RunStatus[] = ['stopped', 'failed'];
@@ -50,6 +59,8 @@ export class RunRecord {
       culprit: null,
       culpritLog: [],
       problems: spec.problems,
+      topology: spec.topology,
+      spares: { total: spec.plan.spares.length, left: spec.plan.spares.length },
     };
   }
 

@@ -15,6 +15,8 @@ function proc(name: string, role: ProcessInfo['role'], devices: string[]): Proce
     startedAt: 0,
     endedAt: null,
     logDropped: 0,
+    restarts: 0,
+    pciSlot: null,
   };
 }
 

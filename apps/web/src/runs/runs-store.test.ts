@@ -1,5 +1,6 @@
 import type { RunInfo } from '@mpqemu/shared';
 import { describe, expect, it } from 'vitest';
+import { emptyTopology } from '../designer/doc/defaults.ts';
 import { createRunsStore, sortRuns } from './runs-store.ts';
 
 function run(id: string, createdAt: number, status: RunInfo['status']): RunInfo {
@@ -16,6 +17,8 @@ function run(id: string, createdAt: number, status: RunInfo['status']): RunInfo 
     culprit: null,
     culpritLog: [],
     problems: [],
+    topology: emptyTopology(),
+    spares: { total: 0, left: 0 },
   };
 }
 

@@ -5,7 +5,8 @@ import { loadTopology } from '../load.ts';
 import { planLaunch } from '../plan/plan.ts';
 import { renderReadableText } from '../plan/render.ts';
 import { resolveDocumentPaths } from '../resolve-paths.ts';
-import type { Topology } from '../schema.ts';
+import { DEFAULT_SPARE_CHANNELS, type Topology } from '../schema.ts';
+import { DEFAULT_RESTART_POLICY } from '../live/restart-policy.ts';
 import { importCommandLines } from './import-command-lines.ts';
 import { importText } from './index.ts';
 
@@ -51,7 +52,9 @@ describe('importCommandLines', () => {
   it('imports the upstream doc lines: a remote LSI with its disk, paired by id', () => {
     const r = importCommandLines(UPSTREAM_DOC);
     expect(r.extraArgs).toEqual([]);
-    expect(r.topology?.processes).toEqual([{ id: 'rp0', label: '' }]);
+    expect(r.topology?.processes).toEqual([
+      { id: 'rp0', label: '', restart: DEFAULT_RESTART_POLICY },
+    ]);
     expect(r.topology?.devices).toEqual([
       {
         id: 'lsi0',
@@ -187,6 +190,7 @@ describe('importCommandLines, VM settings and legacy drives', () => {
       memoryMiB: 1024,
       boot: { kind: 'kernel', kernel: '/k', initrd: '', append: 'a b' },
       serial: true,
+      spareChannels: DEFAULT_SPARE_CHANNELS,
     });
     expect(r.extraArgs).toEqual([]);
   });

@@ -3,7 +3,7 @@
  * the options mpqemu always writes itself (sockets, sandbox, display), which are recognised and
  * consumed so they do not show up as extra arguments.
  */
-import type { Vm } from '../schema.ts';
+import { DEFAULT_SPARE_CHANNELS, type Vm } from '../schema.ts';
 import { pending, type ImportContext, type ProcessDraft } from './context.ts';
 import { parseSize, propText } from './qemu-opts.ts';
 
@@ -80,6 +80,7 @@ export function importVm(ctx: ImportContext, main: ProcessDraft): Vm {
     memoryMiB: 128,
     boot: { kind: 'none' },
     serial: serialOf(ctx, main),
+    spareChannels: DEFAULT_SPARE_CHANNELS,
   };
   let memorySet = false;
   const take = (flag: string) => {

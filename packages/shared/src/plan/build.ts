@@ -53,10 +53,22 @@ export function buildPlan(
   }
   const proxied = channels.map((c) => c.device);
   const pciSlots = assignSlots(topology, [...local.map((d) => d.id), ...proxied]);
+  const spares = spareFds(topology, FIRST_CHANNEL_FD + channels.length);
   processes.push(
-    mainProcess(topology, caps, runDir, local, drivesOf, channels, pciSlots, bootDrive),
+    mainProcess(topology, caps, runDir, local, drivesOf, { channels, spares }, pciSlots, bootDrive),
   );
-  return { runDir, processes, channels, pciSlots, problems };
+  return { runDir, processes, channels, pciSlots, problems, spares };
+}
+
+/**
+ * Node cannot pass an fd to a running QEMU (QMP `getfd` needs SCM_RIGHTS), so the main QEMU
+ * inherits spare socketpair ends at launch; `device_add ...,fd=N` later uses one (measured on
+ * 7.2, also under -sandbox). Only `pc` can use them: q35's root bus takes no hot-plug. A VM
+ * without remote processes gets none, so a plain VM keeps its plain command line (no memfd).
+ */
+function spareFds(topology: Topology, first: number): number[] {
+  if (topology.vm.machine !== 'pc' || topology.processes.length === 0) return [];
+  return Array.from({ length: topology.vm.spareChannels }, (_, i) => first + i);
 }
 
 /**
@@ -156,6 +168,7 @@ function remoteProcess(
     qmpSocket,
     serialSocket: null,
     devices: [device.id],
+    restart: topology.processes.find((p) => p.id === id)?.restart ?? null,
   };
 }
 
@@ -165,12 +178,13 @@ function mainProcess(
   runDir: string,
   local: readonly Device[],
   drivesOf: Map<string, Drive[]>,
-  channels: readonly Channel[],
+  { channels, spares }: { channels: readonly Channel[]; spares: readonly number[] },
   pciSlots: Record<string, number>,
   bootDrive: string | undefined,
 ): PlannedProcess {
   const { vm } = topology;
-  const shared = channels.length > 0;
+  // A device plugged in later needs the guest RAM shareable too, so spares alone ask for a memfd.
+  const shared = channels.length > 0 || spares.length > 0;
   const qmpSocket = `${runDir}/main.qmp`;
   const serialSocket = vm.serial ? `${runDir}/serial.sock` : null;
   // Remote processes map guest RAM themselves, so it must live in a shareable memfd.
@@ -235,5 +249,6 @@ function mainProcess(
     qmpSocket,
     serialSocket,
     devices: local.map((d) => d.id),
+    restart: null,
   };
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_CAPABILITIES, type Capabilities } from '../capabilities.ts';
 import { hasErrors, type Problem } from '../problems.ts';
-import type { Topology } from '../schema.ts';
+import type { RestartPolicy, Topology } from '../schema.ts';
 import { validate } from '../validate/index.ts';
 import type { PlanArg } from './args.ts';
 import { buildPlan } from './build.ts';
@@ -39,6 +39,8 @@ export interface PlannedProcess {
   serialSocket: string | null;
   /** Device ids this process emulates. */
   devices: string[];
+  /** What happens when this remote process dies while the VM runs; null for the main QEMU. */
+  restart: RestartPolicy | null;
 }
 
 export interface LaunchPlan {
@@ -54,6 +56,11 @@ export interface LaunchPlan {
   pciSlots: Record<string, number>;
   /** Warnings that stay true for this launch. */
   problems: Problem[];
+  /**
+   * Main QEMU fds that carry a spare socketpair end, each used up by one restart or hot-add
+   * (live/spares in the server). Empty on q35, whose root bus takes no hot-plug.
+   */
+  spares: number[];
 }
 
 export type PlanResult = { ok: true; plan: LaunchPlan } | { ok: false; problems: Problem[] };

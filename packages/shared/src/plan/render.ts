@@ -1,5 +1,6 @@
 import type { PlanArg } from './args.ts';
 import { readableValue } from './args.ts';
+import { describeRestartPolicy } from '../live/restart-policy.ts';
 import type { LaunchPlan, PlannedProcess } from './plan.ts';
 
 export interface ReadableCommand {
@@ -49,10 +50,18 @@ function optionLines(binary: string, args: readonly PlanArg[]): string {
   return lines.join(' \\\n    ');
 }
 
-function fdText(p: PlannedProcess): string {
-  const entries = Object.entries(p.fds);
-  if (entries.length === 0) return 'no inherited fds';
-  return entries.map(([fd, dev]) => `fd ${fd} = ${dev}'s socketpair end`).join(', ');
+function fdText(p: PlannedProcess, spares: readonly number[]): string {
+  const texts = Object.entries(p.fds).map(([fd, dev]) => `fd ${fd} = ${dev}'s socketpair end`);
+  if (spares.length > 0) texts.push(`${spareText(spares)} for restarts and hot-plug`);
+  return texts.length === 0 ? 'no inherited fds' : texts.join(', ');
+}
+
+function spareText(spares: readonly number[]): string {
+  const first = spares[0] ?? 0;
+  const last = spares[spares.length - 1] ?? 0;
+  return spares.length === 1
+    ? `fd ${first} = a spare socketpair end`
+    : `fds ${first}-${last} = ${spares.length} spare socketpair ends`;
 }
 
 /** The plan for people: the orchestration steps and one command line per process. */
@@ -78,14 +87,19 @@ export function renderReadable(plan: LaunchPlan): ReadablePlan {
   } else {
     steps.push('No device is proxied: start the main QEMU alone.');
   }
+  if (plan.spares.length > 0) {
+    steps.push(
+      `Keep ${plan.spares.length} spare socketpair${plan.spares.length > 1 ? 's' : ''} (${spareText(plan.spares)} of the main QEMU): each restart of a device process or hot-added device uses one up; the orchestrator holds the other ends until then.`,
+    );
+  }
   steps.push(`Wait for each QMP socket in ${plan.runDir} to answer qmp_capabilities and a query.`);
   const commands = plan.processes.map((p) => ({
     name: p.name,
     role: p.role,
     title:
       p.role === 'remote'
-        ? `Remote process ${p.name}: emulates ${p.devices.join(', ')} (${fdText(p)})`
-        : `Main QEMU (${fdText(p)})`,
+        ? `Remote process ${p.name}: emulates ${p.devices.join(', ')} (${fdText(p, [])}); ${describeRestartPolicy(p.restart ?? { mode: 'never' })}`
+        : `Main QEMU (${fdText(p, plan.spares)})`,
     line: optionLines(p.argv[0] ?? 'qemu-system-x86_64', p.args),
   }));
   return { steps, commands };

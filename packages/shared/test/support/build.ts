@@ -36,7 +36,7 @@ export function vm(over: Partial<VmInput> = {}): VmInput {
 export function topo(over: Partial<Omit<TopologyInput, 'vm'>> & { vm?: Partial<VmInput> } = {}) {
   const { vm: vmOver, ...rest } = over;
   return TopologySchema.parse({
-    version: 2,
+    version: 3,
     processes: [],
     devices: [],
     drives: [],

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_RESTART_POLICY,
   nextFreeId,
   VM_NODE_ID,
   type DriveModel,
@@ -18,7 +19,7 @@ export function addProcess(t: Topology, at: Position): Added {
     id,
     topology: {
       ...t,
-      processes: [...t.processes, { id, label: '' }],
+      processes: [...t.processes, { id, label: '', restart: DEFAULT_RESTART_POLICY }],
       layout: { ...t.layout, [id]: at },
     },
   };

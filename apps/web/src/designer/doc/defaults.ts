@@ -1,5 +1,6 @@
 import {
   BLOCK_MODELS,
+  DEFAULT_SPARE_CHANNELS,
   deviceModel,
   driveModel,
   NET_MODELS,
@@ -82,6 +83,7 @@ export function emptyTopology(): Topology {
       memoryMiB: 256,
       boot: { kind: 'none' },
       serial: true,
+      spareChannels: DEFAULT_SPARE_CHANNELS,
     },
     processes: [],
     devices: [],
