@@ -30,6 +30,16 @@ export function LiveLine({
       <span className="live-line__pid mono">
         {live.pid === null ? 'no pid' : `pid ${live.pid}`}
       </span>
+      {live.role === 'remote' && (
+        <span
+          className={`live-line__restarts${live.restarts > 0 ? ' is-some' : ''}`}
+          data-testid={`restarts-${id}`}
+          data-restarts={live.restarts}
+          title={`Restarted ${live.restarts} time${live.restarts === 1 ? '' : 's'} while the VM ran`}
+        >
+          ↻ {live.restarts}
+        </span>
+      )}
       {children}
     </div>
   );

@@ -1,5 +1,6 @@
 import { VM_NODE_ID, type ProcessInfo, type RunInfo } from '@mpqemu/shared';
 import { describe, expect, it } from 'vitest';
+import { emptyTopology } from '../designer/doc/defaults.ts';
 import { liveRunOf, nodeLiveStates } from './live-run.ts';
 
 function proc(name: string, devices: string[], status: ProcessInfo['status'], pid: number) {
@@ -15,6 +16,8 @@ function proc(name: string, devices: string[], status: ProcessInfo['status'], pi
     startedAt: 1,
     endedAt: null,
     logDropped: 0,
+    restarts: name === 'rp0' ? 2 : 0,
+    pciSlot: null,
   } satisfies ProcessInfo;
 }
 
@@ -32,6 +35,8 @@ function run(id: string, over: Partial<RunInfo> = {}): RunInfo {
     culprit: null,
     culpritLog: [],
     problems: [],
+    topology: emptyTopology(),
+    spares: { total: 4, left: 4 },
     ...over,
   };
 }
@@ -69,7 +74,12 @@ describe('nodeLiveStates', () => {
         processes: [proc('rp0', ['lsi0'], 'failed', 41), proc('main', ['net0'], 'running', 40)],
       }),
     );
-    expect(states.get('rp0')).toMatchObject({ status: 'failed', pid: 41, role: 'remote' });
+    expect(states.get('rp0')).toMatchObject({
+      status: 'failed',
+      pid: 41,
+      role: 'remote',
+      restarts: 2,
+    });
     expect(states.get('lsi0')).toMatchObject({ process: 'rp0', status: 'failed' });
     expect(states.get(VM_NODE_ID)).toMatchObject({ process: 'main', pid: 40 });
     expect(states.get('net0')).toMatchObject({ process: 'main', status: 'running' });

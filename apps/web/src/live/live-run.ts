@@ -11,6 +11,8 @@ export interface NodeLive {
   role: ProcessInfo['role'];
   status: ProcessInfo['status'];
   pid: number | null;
+  /** Times the process was replaced while the VM ran. */
+  restarts: number;
 }
 
 /** How the open document is known to the runs: its name in the store, else its VM's name. */
@@ -43,7 +45,13 @@ export function liveRunOf(runs: Record<string, RunInfo>, doc: DocumentRef): RunI
 export function nodeLiveStates(run: RunInfo): Map<string, NodeLive> {
   const states = new Map<string, NodeLive>();
   for (const p of run.processes) {
-    const live: NodeLive = { process: p.name, role: p.role, status: p.status, pid: p.pid };
+    const live: NodeLive = {
+      process: p.name,
+      role: p.role,
+      status: p.status,
+      pid: p.pid,
+      restarts: p.restarts,
+    };
     states.set(p.role === 'main' ? VM_NODE_ID : p.name, live);
     for (const device of p.devices) states.set(device, live);
   }

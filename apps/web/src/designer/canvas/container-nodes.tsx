@@ -1,6 +1,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { LiveLine, liveClass } from '../../live/live-line.tsx';
+import { PendingTag } from '../../live/pending-tag.tsx';
 import { ProcessLive } from '../../live/process-live.tsx';
 import { useNodeLive } from '../../live/use-live-run.ts';
 import { useDesigner } from '../store/context.tsx';
@@ -37,6 +38,7 @@ function VmNodeView({ id, data, selected }: NodeProps<VmNode>) {
         <ProblemBadge id="vm" problems={problems} />
         {live && <LiveLine id="vm" live={live} />}
       </header>
+      <PendingTag id={id} />
       <div className="container__sub mono">
         {vm.machine} · {vm.accel} · {vm.memoryMiB} MiB · {vm.cpus} vCPU · {boot}
       </div>
@@ -63,6 +65,7 @@ function ProcessNodeView({ id, data, selected }: NodeProps<ProcessNode>) {
         )}
         <ProblemBadge id={id} problems={problems} />
       </header>
+      <PendingTag id={id} />
       {live && <ProcessLive id={id} live={live} />}
       {devices.length === 0 && <div className="container__empty">Drop one PCI device here</div>}
       <Handle

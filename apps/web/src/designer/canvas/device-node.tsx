@@ -2,6 +2,7 @@ import { deviceModel } from '@mpqemu/shared';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { LiveLine, liveClass } from '../../live/live-line.tsx';
+import { PendingTag } from '../../live/pending-tag.tsx';
 import { useNodeLive } from '../../live/use-live-run.ts';
 import { useDesigner } from '../store/context.tsx';
 import { FAMILY_TAG, slotText } from './family.ts';
@@ -27,6 +28,7 @@ function DeviceNodeView({ id, data, selected }: NodeProps<DeviceNode>) {
         <span className="node__id">{id}</span>
         <ProblemBadge id={id} problems={problems} />
       </div>
+      <PendingTag id={id} />
       <div className="node__model" title={info?.description}>
         {info?.label ?? device.model}
       </div>
