@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import type { DesignerScreen } from './designer-page.ts';
 import type { RunPanel } from './fixtures.ts';
 
 /** The canvas while its VM runs: live lines, pending tags, the change bar, restart buttons. */
@@ -94,4 +95,19 @@ export class LiveCanvas {
       .toBe(true);
     return lines;
   }
+}
+
+/**
+ * Sets a remote process's restart policy in the inspector, as a user does before Start: a test
+ * that needs a dead process to stay dead sets "never".
+ */
+export async function setRestartPolicy(
+  designer: DesignerScreen,
+  process: string,
+  mode: 'never' | 'on-failure',
+): Promise<void> {
+  await designer.node(process).click({ position: { x: 60, y: 12 } });
+  await expect(designer.inspector).toHaveAttribute('data-selected', process);
+  await designer.inspector.getByTestId('restart-mode').selectOption(mode);
+  await designer.pane.click({ position: { x: 5, y: 5 } });
 }

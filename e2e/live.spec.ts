@@ -1,5 +1,5 @@
 import { expect, SAMPLE, test } from './fixtures.ts';
-import { LiveCanvas } from './live-canvas.ts';
+import { LiveCanvas, setRestartPolicy } from './live-canvas.ts';
 
 const BOOT_TIMEOUT = 90_000;
 
@@ -56,10 +56,7 @@ test.describe('the canvas while the VM runs', () => {
   }) => {
     const canvas = new LiveCanvas(designer.page, runPanel);
     await designer.open(SAMPLE);
-    await designer.node('rp0').click({ position: { x: 60, y: 12 } });
-    await designer.inspector.getByTestId('restart-mode').selectOption('never');
-    await expect(designer.inspector.getByTestId('restart-policy')).toContainText('never restarted');
-    await designer.pane.click({ position: { x: 5, y: 5 } });
+    await setRestartPolicy(designer, 'rp0', 'never');
     await runPanel.startConfirmingWarnings();
     await expect(runPanel.status).toHaveText('running', { timeout: BOOT_TIMEOUT });
 
