@@ -21,9 +21,16 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+export interface QmpEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
 export interface QmpClient {
   /** Runs a command; rejects with QmpError on a QMP error reply, a timeout or a closed socket. */
   execute(command: string, args?: Record<string, unknown>, timeoutMs?: number): Promise<unknown>;
+  /** Calls `listener` for every asynchronous event until the returned function is called. */
+  onEvent(listener: (event: QmpEvent) => void): () => void;
   close(): void;
 }
 
@@ -36,6 +43,7 @@ export async function openQmp(socket: Socket, timeoutMs: number): Promise<QmpCli
   let buffered = '';
   let isClosed = false;
   let onGreeting: ((ok: boolean) => void) | null = null;
+  const listeners = new Set<(event: QmpEvent) => void>();
   const greeting = new Promise<boolean>((resolve) => (onGreeting = resolve));
 
   socket.once('close', () => {
@@ -72,8 +80,13 @@ export async function openQmp(socket: Socket, timeoutMs: number): Promise<QmpCli
       onGreeting = null;
       return;
     }
-    // Asynchronous events (SHUTDOWN, RESET…) are not used: a process's exit is the truth.
-    if (typeof msg.event === 'string') return;
+    // A process's exit is the truth about its life; events serve live changes (DEVICE_DELETED).
+    if (typeof msg.event === 'string') {
+      const data = typeof msg.data === 'object' && msg.data !== null ? msg.data : {};
+      const event = { event: msg.event, data: data as Record<string, unknown> };
+      for (const listener of listeners) listener(event);
+      return;
+    }
     const id = typeof msg.id === 'number' ? msg.id : -1;
     const p = pending.get(id);
     if (!p) return;
@@ -106,6 +119,10 @@ export async function openQmp(socket: Socket, timeoutMs: number): Promise<QmpCli
 
   const client: QmpClient = {
     execute,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     close: () => socket.destroy(),
   };
 

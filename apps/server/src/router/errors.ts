@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { QemuNotFoundError } from '../probe/index.ts';
-import { QmpRefused, StartRefused, UnknownRun } from '../runs/types.ts';
+import { LiveFailed, LiveRefused, QmpRefused, StartRefused, UnknownRun } from '../runs/types.ts';
 import { StoreError } from '../store/errors.ts';
 
 const STORE_CODES = {
@@ -17,6 +17,10 @@ export function toTRPCError(e: unknown): Error {
     return new TRPCError({ code: STORE_CODES[e.kind], message: e.message, cause: e });
   if (e instanceof StartRefused)
     return new TRPCError({ code: 'BAD_REQUEST', message: e.message, cause: e });
+  if (e instanceof LiveRefused)
+    return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
+  if (e instanceof LiveFailed)
+    return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: e.message, cause: e });
   if (e instanceof UnknownRun)
     return new TRPCError({ code: 'NOT_FOUND', message: e.message, cause: e });
   if (e instanceof QmpRefused) {

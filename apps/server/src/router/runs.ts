@@ -93,6 +93,35 @@ export const runsRouter = router({
       const result = await mapErrors(() => ctx.runs.qmp(input.runId, input.process, input.op));
       return { runId: input.runId, process: input.process, op: input.op, result };
     }),
+  /** Replaces a remote process without rebooting the guest (docs/live.md); resolves when it is back. */
+  restartProcess: publicProcedure
+    .input(z.strictObject({ runId: RunIdSchema, process: z.string().min(1).max(128) }))
+    .mutation(({ ctx, input }) =>
+      mapErrors(() => ctx.runs.restartProcess(input.runId, input.process)),
+    ),
+  /** What `applyLive` would do with this document: live changes and what needs a VM restart. */
+  diffLive: publicProcedure
+    .input(z.strictObject({ runId: RunIdSchema, topology: TopologySchema }))
+    .query(({ ctx, input }) =>
+      mapErrors(() => Promise.resolve(ctx.runs.diffLive(input.runId, input.topology))),
+    ),
+  /**
+   * Applies the edited document to the running VM when every difference applies live; refuses
+   * (PRECONDITION_FAILED, the reasons in the message) otherwise, changing nothing.
+   */
+  applyLive: publicProcedure
+    .input(
+      z.strictObject({
+        runId: RunIdSchema,
+        topology: TopologySchema,
+        acknowledged: z.array(z.string().max(200)).max(1000).default([]),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      mapErrors(() =>
+        ctx.runs.applyLive(input.runId, input.topology, { acknowledged: input.acknowledged }),
+      ),
+    ),
   stats: publicProcedure.input(RunRef).subscription(async function* ({ ctx, input, signal }) {
     yield* mapFeed(() => ctx.runs.stats(input.runId, signalOf(signal)));
   }),

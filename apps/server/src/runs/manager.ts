@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, realpath, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  diffLive,
   planLaunch,
   validate,
   type Capabilities,
@@ -20,6 +21,7 @@ import { findExecutable } from '../probe/binary.ts';
 import { Topic } from './feed.ts';
 import { preflight } from './preflight.ts';
 import { runQmpOperation } from './qmp-ops.ts';
+import { prepareLive } from './live-prepare.ts';
 import { Run } from './run.ts';
 import type { RunSettings } from './run-record.ts';
 import { StartRefused, UnknownRun, type RunManager, type StartOptions } from './types.ts';
@@ -45,6 +47,8 @@ export interface RunManagerOptions {
   keepFinished?: number;
   setpriv?: string;
   qemuImg?: string;
+  /** How long a restart or hot-unplug waits for the guest to release a device. Default 10 s. */
+  unplugTimeoutMs?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -84,6 +88,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     logs: { ringBytes: options.logBytes ?? MiB, fileBytes: 16 * MiB },
     consoleBytes: options.consoleBytes ?? MiB,
     culpritLines: 20,
+    unplugTimeoutMs: options.unplugTimeoutMs ?? 10_000,
   };
   const keepFinished = options.keepFinished ?? DEFAULT_KEEP_FINISHED;
   let shuttingDown = false;
@@ -129,6 +134,10 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     return { setpriv, qemuImg };
   }
 
+  function roots(): Promise<string[]> {
+    return Promise.all((options.imageRoots ?? []).map((r) => realpath(r).catch(() => resolve(r))));
+  }
+
   async function start(topology: Topology, startOptions: StartOptions = {}): Promise<RunInfo> {
     if (shuttingDown) throw refusal('the server is shutting down', 'server.shutdown');
     let caps: Capabilities;
@@ -154,10 +163,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       );
     }
     const { setpriv, qemuImg } = await tools(caps);
-    const roots = await Promise.all(
-      (options.imageRoots ?? []).map((r) => realpath(r).catch(() => resolve(r))),
-    );
-    const checked = await preflight(topology, { imageRoots: roots, qemuImg });
+    const checked = await preflight(topology, { imageRoots: await roots(), qemuImg });
     if (checked.errors.length > 0) {
       throw new StartRefused(`host check failed: ${summarize(checked.errors)}`, checked.errors);
     }
@@ -200,7 +206,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         topologyName: startOptions.topologyName ?? null,
         vmName: topology.vm.name,
         problems: [...planned.plan.problems, ...checked.warnings],
-        topology: checked.topology,
+        topology,
+        capabilities: caps,
       },
       { ...settings, setpriv },
       (info) => all.emit(info),
@@ -248,6 +255,24 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       );
     },
     qmp: (runId, process, op) => runQmpOperation(lookup(runId), process, op),
+    async restartProcess(runId, process) {
+      const run = lookup(runId);
+      await run.live.restart(process);
+      return run.snapshot();
+    },
+    diffLive(runId, topology) {
+      const run = lookup(runId);
+      return diffLive(run.info.topology, topology, { sparesLeft: run.sparesLeft() });
+    },
+    async applyLive(runId, topology, liveOptions = {}) {
+      const run = lookup(runId);
+      const prepared = await prepareLive(run, topology, liveOptions, {
+        imageRoots: await roots(),
+        qemuImg: (await tools(run.spec.capabilities)).qemuImg,
+      });
+      await run.live.apply(prepared.diff, topology, prepared.planned);
+      return run.snapshot();
+    },
     async shutdown() {
       shuttingDown = true;
       await Promise.all([...runs.values()].map((r) => r.stop()));

@@ -9,6 +9,7 @@ import type { LogChunk, PlannedProcess, ProcessInfo } from '@mpqemu/shared';
 import type { ResultPromise } from 'execa';
 import { Topic } from './feed.ts';
 import type { QmpClient } from '../qmp/client.ts';
+import { FloodFilter } from './log-flood.ts';
 import { RingBuffer } from './ring-buffer.ts';
 
 export interface ExitStatus {
@@ -31,8 +32,13 @@ export class ProcessHandle {
   readonly exited: Promise<ExitStatus>;
   qmp: QmpClient | null = null;
   exit: ExitStatus | null = null;
+  /** Being replaced or unplugged on purpose: its exit is expected, not a fault of the run. */
+  retired = false;
   private readonly file: WriteStream | null;
   private fileBytes = 0;
+  /** Only the main QEMU floods (about its proxies); a remote's output is kept as it is. */
+  private readonly flood: FloodFilter | null;
+  private readonly fileCap: number;
 
   constructor(
     readonly plan: PlannedProcess,
@@ -42,6 +48,8 @@ export class ProcessHandle {
     onExit: (handle: ProcessHandle) => void,
   ) {
     this.log = new RingBuffer(limits.ringBytes);
+    this.flood = plan.role === 'main' ? new FloodFilter() : null;
+    this.fileCap = limits.fileBytes;
     this.file = logPath ? createWriteStream(logPath, { flags: 'a', mode: 0o600 }) : null;
     this.file?.on('error', () => undefined);
     this.info = {
@@ -62,7 +70,7 @@ export class ProcessHandle {
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       const decoder = new StringDecoder('utf8');
-      stream.on('data', (chunk: Buffer) => this.append(chunk, decoder, limits.fileBytes));
+      stream.on('data', (chunk: Buffer) => this.append(chunk, decoder));
     }
     this.exited = new Promise<ExitStatus>((resolve) => {
       const done = (status: ExitStatus): void => {
@@ -93,6 +101,12 @@ export class ProcessHandle {
     );
   }
 
+  /** Writes out the count of flood lines held back so far (a proxy is back, or the log ends). */
+  flushFlood(): void {
+    const text = this.flood?.flush() ?? '';
+    if (text !== '') this.keep(Buffer.from(text), text);
+  }
+
   get alive(): boolean {
     return this.exit === null && this.info.pid !== null;
   }
@@ -119,20 +133,29 @@ export class ProcessHandle {
     return `exited with code ${e.code ?? '?'}`;
   }
 
-  private append(chunk: Buffer, decoder: StringDecoder, fileCap: number): void {
+  private append(chunk: Buffer, decoder: StringDecoder): void {
+    if (!this.flood) {
+      this.keep(chunk, decoder.write(chunk));
+      return;
+    }
+    const text = this.flood.push(decoder.write(chunk));
+    if (text !== '') this.keep(Buffer.from(text), text);
+  }
+
+  private keep(chunk: Buffer, text: string): void {
     this.log.push(chunk);
     this.info.logDropped = this.log.dropped;
-    const text = decoder.write(chunk);
     if (text !== '') this.logs.emit({ process: this.name, text, dropped: this.log.dropped });
     if (!this.file) return;
-    if (this.fileBytes < fileCap) {
+    if (this.fileBytes < this.fileCap) {
       this.file.write(chunk);
       this.fileBytes += chunk.length;
-      if (this.fileBytes >= fileCap) this.file.write('\n[mpqemu: log file limit reached]\n');
+      if (this.fileBytes >= this.fileCap) this.file.write('\n[mpqemu: log file limit reached]\n');
     }
   }
 
   private closeFile(): void {
+    this.flushFlood();
     this.file?.end();
     this.logs.close();
   }

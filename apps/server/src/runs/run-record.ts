@@ -3,6 +3,7 @@
  * change goes out as a fresh snapshot, so subscribers never see a later mutation.
  */
 import type {
+  Capabilities,
   LaunchPlan,
   Problem,
   RunInfo,
@@ -22,6 +23,8 @@ export interface RunSettings {
   consoleBytes: number;
   culpritLines: number;
   setpriv: string;
+  /** device_del to DEVICE_DELETED: the guest must release the device (measured 0.06 s). */
+  unplugTimeoutMs: number;
 }
 
 export interface RunSpec {
@@ -31,8 +34,9 @@ export interface RunSpec {
   topologyName: string | null;
   vmName: string;
   problems: Problem[];
-  /** The validated document the plan came from. */
+  /** The document the plan came from, as the user gave it (before host paths were resolved). */
   topology: Topology;
+  capabilities: Capabilities;
 }
 
 const TERMINAL: readonly RunStatus[] = ['stopped', 'failed'];
@@ -73,21 +77,22 @@ export class RunRecord {
     return structuredClone(this.info);
   }
 
-  protected changed(): void {
+  changed(): void {
     this.info.processes = [...this.handles.values()].map((h) => h.info);
     const snap = this.snapshot();
     this.updates.emit(snap);
     this.onChange(snap);
   }
 
-  protected step(text: string, state: RunStep['state'] = 'active'): RunStep {
-    const step: RunStep = { at: Date.now(), text, state };
+  step(text: string, state: RunStep['state'] = 'active', process?: string): RunStep {
+    const step: RunStep =
+      process === undefined ? { at: Date.now(), text, state } : { at: Date.now(), text, state, process };
     this.info.steps.push(step);
     this.changed();
     return step;
   }
 
-  protected settle(step: RunStep, state: RunStep['state'], text?: string): void {
+  settle(step: RunStep, state: RunStep['state'], text?: string): void {
     step.state = state;
     if (text !== undefined) step.text = text;
     this.changed();

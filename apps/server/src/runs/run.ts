@@ -4,18 +4,20 @@
  */
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunInfo, RunStatus } from '@mpqemu/shared';
+import type { PlannedProcess, RunInfo, RunStatus } from '@mpqemu/shared';
+import type { ResultPromise } from 'execa';
 import { connectQmp } from '../qmp/client.ts';
 import { ProcessHandle } from './process-handle.ts';
 import { RunRecord, type RunSettings, type RunSpec } from './run-record.ts';
 import { SerialConsole } from './serial-console.ts';
-import { spawnPlan } from './spawn.ts';
+import { LiveOps, type LiveHost } from './live-ops.ts';
+import { spawnPlan, spawnRemote, type SpareEnd } from './spawn.ts';
 import { StatsSampler } from './stats-sampler.ts';
 import { powerDown, quit, type ShutdownContext } from './guest-shutdown.ts';
 import { terminate } from './terminate.ts';
-import type { StopOptions } from './types.ts';
+import { LiveRefused, type StopOptions } from './types.ts';
 
-export class Run extends RunRecord {
+export class Run extends RunRecord implements LiveHost {
   readonly console: SerialConsole;
   readonly stats: StatsSampler;
   private readonly abort = new AbortController();
@@ -24,16 +26,62 @@ export class Run extends RunRecord {
   private readonly forced = new AbortController();
   private readonly ended: Promise<void>;
   private markEnded: () => void = () => undefined;
+  /** Server ends of the spare socketpairs, used up one per restart or hot-plug. */
+  private spares: SpareEnd[] = [];
+  readonly live: LiveOps;
 
   constructor(
     spec: RunSpec,
-    private readonly settings: RunSettings,
+    readonly settings: RunSettings,
     onChange: (info: RunInfo) => void,
   ) {
     super(spec, onChange);
     this.console = new SerialConsole(settings.consoleBytes);
     this.stats = new StatsSampler(() => [...this.handles.values()]);
     this.ended = new Promise((resolve) => (this.markEnded = resolve));
+    this.live = new LiveOps(this);
+  }
+
+  /** Aborted once the run stops or fails: nothing may be started after that. */
+  get stopping(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  sparesLeft(): number {
+    return this.spares.length;
+  }
+
+  /**
+   * Starts a remote process of the running VM on the next spare channel and registers it under
+   * its name. Synchronous from the check to the registration, so that a stop sees it.
+   */
+  spawnOnSpare(plan: PlannedProcess): { handle: ProcessHandle; fd: number } {
+    if (this.abort.signal.aborted || this.ending) {
+      throw new LiveRefused(`run ${this.spec.id} is ${this.info.status}; nothing new is started`);
+    }
+    const spare = this.spares.shift();
+    if (!spare) {
+      throw new LiveRefused(
+        `no spare channel left: the main QEMU was started with ${this.info.spares.total}, all used by restarts and hot-plugs; restart the VM to get new ones`,
+      );
+    }
+    this.info.spares.left = this.spares.length;
+    const child = spawnRemote(plan, spare, { setpriv: this.settings.setpriv, cwd: this.spec.dir });
+    return { handle: this.adopt(plan, child), fd: spare.fd };
+  }
+
+  private adopt(plan: PlannedProcess, child: ResultPromise): ProcessHandle {
+    const handle = new ProcessHandle(
+      plan,
+      child,
+      this.settings.logs,
+      `${this.spec.dir}/${plan.name}.log`,
+      (h) => this.processExited(h),
+    );
+    handle.info.pciSlot = this.spec.plan.pciSlots[plan.devices[0] ?? ''] ?? null;
+    if (plan.role === 'main') handle.info.pciSlot = null;
+    this.handles.set(plan.name, handle);
+    return handle;
   }
 
   /** Resolves once the run is stopped or failed and no process is left. */
@@ -60,7 +108,10 @@ export class Run extends RunRecord {
     );
     let children;
     try {
-      children = spawnPlan(plan, { setpriv: this.settings.setpriv, cwd: this.spec.dir });
+      const spawned = spawnPlan(plan, { setpriv: this.settings.setpriv, cwd: this.spec.dir });
+      children = spawned.children;
+      this.spares = spawned.spares;
+      this.info.spares = { total: spawned.spares.length, left: spawned.spares.length };
     } catch (e) {
       this.settle(spawning, 'failed');
       await this.end('failed', `could not start the processes: ${(e as Error).message}`);
@@ -68,15 +119,7 @@ export class Run extends RunRecord {
     }
     for (const process of plan.processes) {
       const child = children.get(process.name);
-      if (!child) continue;
-      const handle = new ProcessHandle(
-        process,
-        child,
-        this.settings.logs,
-        `${this.spec.dir}/${process.name}.log`,
-        (h) => this.processExited(h),
-      );
-      this.handles.set(process.name, handle);
+      if (child) this.adopt(process, child);
     }
     const pids = [...this.handles.values()].map((h) => `${h.name} ${h.info.pid ?? '?'}`);
     this.settle(spawning, 'done', `Started ${pids.join(', ')}`);
@@ -143,6 +186,11 @@ export class Run extends RunRecord {
   }
 
   private processExited(h: ProcessHandle): void {
+    // A process replaced or unplugged on purpose: its exit is a step of that change, not a fault.
+    if (this.handles.get(h.name) !== h || h.retired) {
+      this.changed();
+      return;
+    }
     switch (this.info.status) {
       case 'starting':
         this.failStart(h, `${h.describeExit()} during start`);
@@ -201,7 +249,8 @@ export class Run extends RunRecord {
     } else {
       this.info.reason = `${this.info.reason ?? ''}; remote process ${h.name} (${devices}) ${h.describeExit()} too`;
     }
-    this.step(`${h.name} ${h.info.error}`, 'failed');
+    this.step(`${h.name} ${h.info.error}`, 'failed', h.name);
+    this.live.onRemoteDied(h);
     if (first) {
       void this.culpritTail(h).then((lines) => {
         if (this.info.culprit !== h.name || this.terminal) return;
@@ -209,6 +258,25 @@ export class Run extends RunRecord {
         this.changed();
       });
     }
+  }
+
+  /**
+   * After a process came back: the run is running again when every process is, else it stays
+   * degraded and blames one that is still down.
+   */
+  recovered(): void {
+    if (this.info.status !== 'degraded') return;
+    const down = [...this.handles.values()].filter((h) => h.info.status !== 'running');
+    if (down.length === 0) {
+      this.info.status = 'running';
+      this.info.reason = null;
+      this.info.culprit = null;
+      this.info.culpritLog = [];
+    } else if (!down.some((h) => h.name === this.info.culprit)) {
+      const next = down[0];
+      if (next) this.blame(next, next.info.error ?? 'not running', `${next.name} is not running`);
+    }
+    this.changed();
   }
 
   private poweredOff(): void {
@@ -300,6 +368,8 @@ export class Run extends RunRecord {
   }
 
   private cleanup(): void {
+    for (const spare of this.spares) spare.end.destroy();
+    this.spares = [];
     this.stats.stop();
     this.console.close();
     for (const h of this.handles.values()) h.qmp?.close();

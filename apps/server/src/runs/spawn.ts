@@ -5,6 +5,7 @@
  * happens in one tick: the server's end starts reading as soon as it exists, and any delay would
  * let it swallow the first bytes of the proxy protocol.
  */
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { LaunchPlan, PlannedProcess } from '@mpqemu/shared';
 import { execa, type ResultPromise } from 'execa';
@@ -38,9 +39,24 @@ function launch(
   });
 }
 
-/** Spawns every process of `plan` (remotes first, then main) synchronously, in plan order. */
-export function spawnPlan(plan: LaunchPlan, options: SpawnOptions): Map<string, ResultPromise> {
+/** The server's end of a spare socketpair whose other end is main QEMU fd `fd`. */
+export interface SpareEnd {
+  fd: number;
+  end: Socket;
+}
+
+export interface Spawned {
+  children: Map<string, ResultPromise>;
+  spares: SpareEnd[];
+}
+
+/**
+ * Spawns every process of `plan` (remotes first, then main) synchronously, in plan order. The
+ * main QEMU also gets the plan's spare fds; the server keeps their other ends (see spawnRemote).
+ */
+export function spawnPlan(plan: LaunchPlan, options: SpawnOptions): Spawned {
   const children = new Map<string, ResultPromise>();
+  const spares: SpareEnd[] = [];
   const channelEnds = new Map<string, Readable>();
   for (const process of plan.processes) {
     if (process.role !== 'remote') continue;
@@ -65,9 +81,37 @@ export function spawnPlan(plan: LaunchPlan, options: SpawnOptions): Map<string, 
       const end = device === undefined ? undefined : channelEnds.get(device);
       stdio.push(end ?? 'ignore');
     }
-    children.set(main.name, launch(main, stdio, options));
+    for (const fd of plan.spares) stdio[fd] = 'pipe';
+    const child = launch(main, stdio, options);
+    children.set(main.name, child);
+    for (const fd of plan.spares) {
+      const end = child.stdio[fd] as Socket | undefined;
+      if (!end) continue;
+      // Nobody writes on a spare until a remote holds it; never read from it here either, and
+      // never let a peer's reset crash the server.
+      end.pause();
+      end.on('error', () => undefined);
+      spares.push({ fd, end });
+    }
   }
   // If the server kept its ends, a child would never see EOF when its peer dies.
   for (const end of channelEnds.values()) end.destroy();
-  return children;
+  return { children, spares };
+}
+
+/**
+ * Starts one remote process of a running VM on a spare: the remote gets the server's end as fd 3
+ * (its plan's only channel fd), and the server closes its copy at once, so that each side sees EOF
+ * when the other dies, exactly as at launch.
+ */
+export function spawnRemote(
+  process: PlannedProcess,
+  spare: SpareEnd,
+  options: SpawnOptions,
+): ResultPromise {
+  try {
+    return launch(process, ['ignore', 'pipe', 'pipe', spare.end], options);
+  } finally {
+    spare.end.destroy();
+  }
 }

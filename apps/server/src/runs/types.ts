@@ -3,6 +3,7 @@
  * the API only calls these methods.
  */
 import type {
+  LiveDiff,
   LogChunk,
   Problem,
   QmpOperation,
@@ -66,6 +67,20 @@ export interface RunManager {
    * with QMP's `return` value. Throws UnknownRun, or QmpRefused when the op does not apply.
    */
   qmp(runId: string, process: string, op: QmpOperation): Promise<unknown>;
+  /**
+   * Replaces a remote process of a running VM without rebooting the guest: unplug its proxy,
+   * stop it, start it again on a spare channel, plug the proxy back at the same slot. Resolves
+   * when it answers; throws LiveRefused when it cannot be tried, LiveFailed when a step failed.
+   */
+  restartProcess(runId: string, process: string): Promise<RunInfo>;
+  /** What applying `topology` to the running VM would do (nothing changes). */
+  diffLive(runId: string, topology: Topology): LiveDiff;
+  /**
+   * Applies the live part of `topology` to the running VM (hot-plug, hot-unplug, policies).
+   * Refuses (LiveRefused) when the document has errors or unacknowledged warnings, or when any
+   * difference needs a VM restart; nothing is changed then.
+   */
+  applyLive(runId: string, topology: Topology, options?: StartOptions): Promise<RunInfo>;
   /** Stops every run; used on server shutdown. */
   shutdown(): Promise<void>;
 }
@@ -82,6 +97,25 @@ export class UnknownRun extends Error {
         : `Run "${runId}" has no process "${process}".`,
     );
     this.name = 'UnknownRun';
+  }
+}
+
+/** A live change that was not tried: the run, the process or the document does not allow it. */
+export class LiveRefused extends Error {
+  constructor(
+    message: string,
+    readonly problems: Problem[] = [],
+  ) {
+    super(message);
+    this.name = 'LiveRefused';
+  }
+}
+
+/** A live change that was tried and failed at a step (named in the message and the run's steps). */
+export class LiveFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LiveFailed';
   }
 }
 

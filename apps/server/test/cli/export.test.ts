@@ -1,9 +1,10 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportLauncherScript, planLaunch, type LaunchPlan } from '@mpqemu/shared';
+import { embeddedPlan, exportLauncherScript, planLaunch, type LaunchPlan } from '@mpqemu/shared';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  REPO,
   ensureGuest,
   loadExample,
   privateExample,
@@ -34,8 +35,8 @@ async function exported(name: string) {
   return { script, runDir };
 }
 
-function start(script: string) {
-  const child = execa('node', [script], { reject: false, stdin: 'ignore' });
+function start(script: string, env: Record<string, string> = {}) {
+  const child = execa('node', [script], { reject: false, stdin: 'ignore', env });
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (c: Buffer) => (out.stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out.stderr += c.toString()));
@@ -107,6 +108,30 @@ describe('exported launcher when a process dies', () => {
     const result = await child;
     expect(result.exitCode, out.stderr).toBe(1);
     expect(out.stderr).toContain('rp0 was killed by SIGKILL: stopping the others');
+    expect(await processesMentioning(runDir)).toEqual([]);
+    await expect(stat(runDir)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('launcher-runtime.mjs run by node as a file (real QEMU, TCG)', () => {
+  it('reads the plan from MPQEMU_LAUNCHER_PLAN, boots the guest, SIGINT cleans up', async () => {
+    const { dir, topology } = await privateExample('upstream-lsi');
+    const runDir = join(dir, 'run');
+    const planned = planLaunch(topology, undefined, { runDir });
+    if (!planned.ok) throw new Error('example has errors');
+    const runtime = join(REPO, 'packages/shared/src/export/launcher-runtime.mjs');
+    const { child, out } = start(runtime, {
+      MPQEMU_LAUNCHER_PLAN: JSON.stringify(embeddedPlan(planned.plan, { title: 'file' })),
+    });
+    try {
+      await waitForText(() => out.stdout, 'mpqemu-guest: pci 0000:00:05.0 1000:0012', 90_000);
+      await waitForText(() => out.stderr, '[mpqemu] running', 10_000);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const result = await child;
+    expect(result.exitCode, out.stderr).toBe(0);
+    expect(out.stderr).toContain('[mpqemu] starting file (2 QEMU processes');
     expect(await processesMentioning(runDir)).toEqual([]);
     await expect(stat(runDir)).rejects.toThrow(/ENOENT/);
   });

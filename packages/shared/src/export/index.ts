@@ -1,7 +1,12 @@
 /** Export: a topology as JSON, as readable command lines, or as a standalone launcher script. */
 import type { Topology } from '../schema.ts';
 
-export { exportLauncherScript, type LauncherScriptOptions } from './launcher-script.ts';
+export {
+  embeddedPlan,
+  exportLauncherScript,
+  type EmbeddedPlan,
+  type LauncherScriptOptions,
+} from './launcher-script.ts';
 
 /** The document as saved by mpqemu studio (pretty-printed, newline-terminated). */
 export function exportTopologyJson(topology: Topology): string {

@@ -1,30 +1,43 @@
-/**
- * The fixed body of the exported launcher (plain JavaScript for Node ≥ 20). It reads everything
- * variable from the `PLAN` literal above it. Kept as text because this package must not import
- * Node APIs; apps/server/test/cli/export.test.ts runs it against real QEMU. It is written without
- * backticks or template placeholders so that it can live in this String.raw literal unchanged.
- */
+// Generated from launcher-runtime.mjs by scripts/embed-launcher-runtime.mjs: edit that file
+// and run the script. packages/shared/test/launcher-runtime.test.ts checks that they match.
 
-export const LAUNCHER_IMPORTS = String.raw`import { spawn } from 'node:child_process';
-import { accessSync, chmodSync, constants, lstatSync, mkdirSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
+/** The import lines of the exported launcher. */
+export const LAUNCHER_IMPORTS = `import { spawn } from 'node:child_process';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  rmdirSync,
+} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 `;
 
-export const LAUNCHER_RUNTIME = String.raw`
+/** The fixed body of the exported launcher; it reads everything variable from `PLAN`. */
+export const LAUNCHER_RUNTIME = `
 if (Number(process.versions.node.split('.')[0]) < 20) {
   console.error('mpqemu launcher: Node.js 20 or newer is required');
   process.exit(2);
 }
 
 const GRACE_MS = 3000;
+/** @typedef {EmbeddedPlan['processes'][number]} PlannedProcess */
+/** @typedef {import('./launcher-script.ts').EmbeddedPlan} EmbeddedPlan */
+/** @typedef {{ child: import('node:child_process').ChildProcess, tail: string[], exited: boolean }} Tracked */
+/** @type {Map<string, Tracked>} */
 const children = new Map();
 let stopping = false;
 let exitCode = 0;
+/** @type {net.Socket | null} */
 let serial = null;
 
+/** @param {string} message */
 function log(message) {
-  process.stderr.write('[mpqemu] ' + message + '\n');
+  process.stderr.write('[mpqemu] ' + message + '\\n');
 }
 
 function findSetpriv() {
@@ -33,31 +46,41 @@ function findSetpriv() {
     try {
       accessSync(path.join(dir, 'setpriv'), constants.X_OK);
       return path.join(dir, 'setpriv');
-    } catch {}
+    } catch {
+      // Not in this PATH entry: try the next one.
+    }
   }
   return null;
 }
 
+/**
+ * @param {string} socketPath
+ * @returns {Promise<boolean>}
+ */
 function isLive(socketPath) {
   return new Promise((resolve) => {
     const s = net.connect(socketPath);
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
 
 // The run directory holds the QMP and serial sockets: private to this user. A leftover one from
 // a killed run is reused only when it holds nothing but dead sockets.
+/** @param {string} dir */
 async function prepareRunDir(dir) {
   try {
     mkdirSync(dir, { mode: 0o700 });
     chmodSync(dir, 0o700);
     return;
   } catch (e) {
-    if (e.code !== 'EEXIST') throw e;
+    if (errorCode(e) !== 'EEXIST') throw e;
   }
   const st = lstatSync(dir);
-  if (!st.isDirectory() || st.uid !== process.getuid() || (st.mode & 0o077) !== 0) {
+  if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o077) !== 0) {
     throw new Error(dir + ' exists and is not a private directory of this user; remove it first');
   }
   for (const name of readdirSync(dir)) {
@@ -68,6 +91,7 @@ async function prepareRunDir(dir) {
   }
 }
 
+/** @param {string} dir */
 function cleanRunDir(dir) {
   try {
     for (const name of readdirSync(dir)) {
@@ -76,38 +100,66 @@ function cleanRunDir(dir) {
     }
     rmdirSync(dir);
   } catch (e) {
-    if (e.code !== 'ENOENT') log('could not remove ' + dir + ': ' + e.message);
+    if (errorCode(e) !== 'ENOENT') log('could not remove ' + dir + ': ' + messageOf(e));
   }
 }
 
+/** @param {unknown} e */
+function errorCode(e) {
+  return e instanceof Error && 'code' in e ? e.code : undefined;
+}
+
+/** @param {unknown} e */
+function messageOf(e) {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * @param {string[]} argv
+ * @param {string | null} setpriv
+ * @returns {[string, string[]]}
+ */
 function commandOf(argv, setpriv) {
-  const binary = process.env.MPQEMU_QEMU || argv[0];
+  const binary = process.env.MPQEMU_QEMU || argv[0] || 'qemu-system-x86_64';
   const rest = argv.slice(1);
   // With setpriv, QEMU dies with this script even when the script is SIGKILLed.
   return setpriv ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', binary, ...rest]] : [binary, rest];
 }
 
+/** @typedef {import('node:child_process').IOType | import('node:stream').Stream | null | undefined} Stdio */
+
+/**
+ * @param {Record<string, string>} fds
+ * @returns {Stdio[]}
+ */
 function stdioFor(fds) {
+  /** @type {Stdio[]} */
   const stdio = ['ignore', 'pipe', 'pipe'];
   const max = Math.max(2, ...Object.keys(fds).map(Number));
   for (let fd = 3; fd <= max; fd++) stdio[fd] = 'ignore';
   return stdio;
 }
 
+/**
+ * @param {string} name
+ * @param {import('node:child_process').ChildProcess} child
+ */
 function track(name, child) {
+  /** @type {string[]} */
   const tail = [];
   const entry = { child, tail, exited: false };
   children.set(name, entry);
+  /** @param {Buffer} chunk */
   const onData = (chunk) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
+    for (const line of chunk.toString('utf8').split('\\n')) {
       if (line === '') continue;
       tail.push(line);
       if (tail.length > 20) tail.shift();
-      process.stderr.write('[' + name + '] ' + line + '\n');
+      process.stderr.write('[' + name + '] ' + line + '\\n');
     }
   };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
   child.on('error', (e) => {
     log(name + ': ' + e.message);
     entry.exited = true;
@@ -133,25 +185,41 @@ function track(name, child) {
 // parent's copy of each socket starts reading as soon as it exists and would swallow bytes.
 function spawnAll() {
   const setpriv = findSetpriv();
-  if (!setpriv) log('setpriv not found: QEMU will outlive this script if it is killed with SIGKILL');
+  if (!setpriv)
+    log('setpriv not found: QEMU will outlive this script if it is killed with SIGKILL');
+  /** @type {Map<string, import('node:stream').Stream>} */
   const ends = new Map();
   for (const p of PLAN.processes.filter((x) => x.role === 'remote')) {
     const stdio = stdioFor(p.fds);
     for (const fd of Object.keys(p.fds)) stdio[Number(fd)] = 'pipe';
     const [cmd, args] = commandOf(p.argv, setpriv);
     const child = spawn(cmd, args, { stdio });
-    for (const [fd, device] of Object.entries(p.fds)) ends.set(device, child.stdio[Number(fd)]);
+    for (const [fd, device] of Object.entries(p.fds)) {
+      const end = child.stdio[Number(fd)];
+      if (end) ends.set(device, end);
+    }
     track(p.name, child);
   }
-  const main = PLAN.processes.find((x) => x.role === 'main');
+  const main = mainProcess();
   const stdio = stdioFor(main.fds);
   for (const [fd, device] of Object.entries(main.fds)) stdio[Number(fd)] = ends.get(device);
   const [cmd, args] = commandOf(main.argv, setpriv);
   track('main', spawn(cmd, args, { stdio }));
   // Our copies must go, or a process never sees EOF when its peer dies.
-  for (const end of ends.values()) end.destroy();
+  for (const end of ends.values()) if (end instanceof net.Socket) end.destroy();
 }
 
+function mainProcess() {
+  const main = PLAN.processes.find((x) => x.role === 'main');
+  if (!main) throw new Error('the plan has no main QEMU process');
+  return main;
+}
+
+/**
+ * @param {string} socketPath
+ * @param {number} deadline
+ * @returns {Promise<net.Socket>}
+ */
 function connectWhenReady(socketPath, deadline) {
   return new Promise((resolve, reject) => {
     const attempt = () => {
@@ -169,30 +237,45 @@ function connectWhenReady(socketPath, deadline) {
 }
 
 // A QMP greeting is not readiness (device setup may still block): qmp_capabilities, then a query.
+/**
+ * @param {PlannedProcess} p
+ * @param {number} deadline
+ */
 async function waitQmp(p, deadline) {
   const s = await connectWhenReady(p.qmpSocket, deadline);
   let buffer = '';
+  /** @typedef {{ return?: unknown, error?: { desc: string } }} QmpReply */
+  /** @type {((msg: QmpReply) => void)[]} */
   const pendingReplies = [];
-  s.on('data', (chunk) => {
+  s.on('data', (/** @type {Buffer} */ chunk) => {
     buffer += chunk.toString('utf8');
     let nl;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
+    while ((nl = buffer.indexOf('\\n')) >= 0) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
       let msg;
-      try { msg = JSON.parse(line); } catch { continue; }
-      if (('return' in msg || 'error' in msg) && pendingReplies.length > 0) pendingReplies.shift()(msg);
+      try {
+        msg = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (('return' in msg || 'error' in msg) && pendingReplies.length > 0)
+        pendingReplies.shift()?.(msg);
     }
   });
-  const execute = (command) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(p.name + ': QMP ' + command + ' timed out')), Math.max(0, deadline - Date.now()));
-    pendingReplies.push((msg) => {
-      clearTimeout(timer);
-      if (msg.error) reject(new Error(p.name + ': ' + msg.error.desc));
-      else resolve(msg.return);
+  const execute = (/** @type {string} */ command) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(p.name + ': QMP ' + command + ' timed out')),
+        Math.max(0, deadline - Date.now()),
+      );
+      pendingReplies.push((msg) => {
+        clearTimeout(timer);
+        if (msg.error) reject(new Error(p.name + ': ' + msg.error.desc));
+        else resolve(msg.return);
+      });
+      s.write(JSON.stringify({ execute: command }) + '\\n');
     });
-    s.write(JSON.stringify({ execute: command }) + '\n');
-  });
   try {
     await execute('qmp_capabilities');
     await execute('query-status');
@@ -201,27 +284,34 @@ async function waitQmp(p, deadline) {
   }
 }
 
+/**
+ * @param {string} socketPath
+ * @param {number} deadline
+ */
 async function attachSerial(socketPath, deadline) {
-  serial = await connectWhenReady(socketPath, deadline);
-  serial.on('data', (chunk) => process.stdout.write(chunk));
-  serial.on('error', () => {});
+  const socket = await connectWhenReady(socketPath, deadline);
+  serial = socket;
+  socket.on('data', (chunk) => process.stdout.write(chunk));
+  socket.on('error', () => {});
   if (process.stdin.isTTY) {
     process.stdin.setRawMode(true);
     log('serial console attached; Ctrl-C stops the VM');
   }
-  process.stdin.on('data', (chunk) => {
+  process.stdin.on('data', (/** @type {Buffer} */ chunk) => {
     // In raw mode the terminal sends Ctrl-C as a byte instead of a signal.
     if (process.stdin.isTTY && chunk.includes(3)) return stop(0);
-    if (serial && !serial.destroyed) serial.write(chunk);
+    if (!socket.destroyed) socket.write(chunk);
   });
   process.stdin.on('error', () => {});
   process.stdin.resume();
 }
 
+/** @param {NodeJS.Signals} signal */
 function signalAll(signal) {
   for (const [, c] of children) if (!c.exited) c.child.kill(signal);
 }
 
+/** @param {number} code */
 function stop(code) {
   if (code > exitCode) exitCode = code;
   if (stopping) return;
@@ -247,16 +337,24 @@ function finish() {
 
 async function main() {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(0));
-  log('starting ' + PLAN.title + ' (' + PLAN.processes.length + ' QEMU processes, run dir ' + PLAN.runDir + ')');
+  log(
+    'starting ' +
+      PLAN.title +
+      ' (' +
+      PLAN.processes.length +
+      ' QEMU processes, run dir ' +
+      PLAN.runDir +
+      ')',
+  );
   try {
     await prepareRunDir(PLAN.runDir);
   } catch (e) {
-    log(e.message);
+    log(messageOf(e));
     process.exit(1);
   }
   spawnAll();
   const deadline = Date.now() + PLAN.readyTimeoutMs;
-  const mainPlan = PLAN.processes.find((x) => x.role === 'main');
+  const mainPlan = mainProcess();
   const waits = PLAN.processes.map((p) => waitQmp(p, deadline).then(() => log(p.name + ' ready')));
   if (mainPlan.serialSocket) waits.push(attachSerial(mainPlan.serialSocket, deadline));
   try {
@@ -264,7 +362,7 @@ async function main() {
     if (!stopping) log('running');
   } catch (e) {
     if (!stopping) {
-      log('not ready: ' + e.message);
+      log('not ready: ' + messageOf(e));
       stop(1);
     }
   }

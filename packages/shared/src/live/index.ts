@@ -1,2 +1,3 @@
 export * from './diff.ts';
 export * from './restart-policy.ts';
+export * from './patch.ts';
