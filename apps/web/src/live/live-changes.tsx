@@ -1,7 +1,8 @@
 import { VM_NODE_ID, type Topology } from '@mpqemu/shared';
 import { useRevealNode } from '../designer/problems/problems-list.tsx';
-import { useDesignerStore } from '../designer/store/context.tsx';
-import { offerText } from './pending.ts';
+import { useDesigner, useDesignerStore } from '../designer/store/context.tsx';
+import { applyLabel, offerText } from './pending.ts';
+import { useApplyLive } from './use-apply-live.ts';
 import { useLivePending } from './use-pending.ts';
 import './live.css';
 
@@ -12,15 +13,30 @@ function backToRunning(running: Topology, edited: Topology): Topology {
 
 /**
  * Over the canvas while its VM runs: says so, and lists the edits not applied yet, each marked
- * "apply live" or "needs a VM restart", with a button to undo them all.
- * Nothing reaches the running VM without a click here.
+ * "apply live" or "needs a VM restart" (and any warning the run was not started with), with the
+ * buttons to apply the live ones or undo them all. Nothing reaches the running VM without a click
+ * here.
  */
 export function LiveChanges() {
   const pending = useLivePending();
   const store = useDesignerStore();
+  const problems = useDesigner((s) => s.problems);
   const reveal = useRevealNode();
+  const apply = useApplyLive();
   if (!pending) return null;
   const { run, diff } = pending;
+  const live = diff.live.length;
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  // The run's own warnings were confirmed at Start; a new one is shown here before applying.
+  const confirmed = new Set(run.problems.map((p) => p.code));
+  const fresh = warnings.filter((w) => !confirmed.has(w.code));
+  const blocked =
+    diff.restart.length > 0
+      ? 'Some changes need a VM restart: undo them, or stop and start the VM'
+      : errors > 0
+        ? 'The edited topology has errors (see Problems)'
+        : null;
   return (
     <div className="live-bar" data-testid="live-bar" data-same={diff.same}>
       <div className="live-bar__head">
@@ -40,6 +56,12 @@ export function LiveChanges() {
                 <span>{c.text}</span>
               </li>
             ))}
+            {fresh.map((w) => (
+              <li key={`${w.code}/${w.path}`} data-kind="warning">
+                <span className="pending-chip pending-chip--warning">warning</span>
+                <span>{w.message}</span>
+              </li>
+            ))}
             {diff.restart.map((need) => (
               <li key={`${need.path}/${need.text}`} data-kind="restart">
                 <span className="pending-chip pending-chip--restart">needs a VM restart</span>
@@ -56,13 +78,36 @@ export function LiveChanges() {
           <div className="live-bar__actions">
             <button
               type="button"
+              className="live-button live-button--primary"
+              data-testid="live-apply"
+              disabled={live === 0 || blocked !== null || apply.pending}
+              title={blocked ?? 'Apply these changes to the running VM'}
+              onClick={() =>
+                apply.run(
+                  run.id,
+                  store.getState().topology,
+                  warnings.map((w) => w.code),
+                )
+              }
+            >
+              {apply.pending ? 'Applying…' : applyLabel(diff)}
+            </button>
+            <button
+              type="button"
               className="live-button"
               data-testid="live-revert"
+              disabled={apply.pending}
               title="Undo every edit the running VM does not have (one undo step)"
               onClick={() => store.getState().edit((t) => backToRunning(run.topology, t))}
             >
               Undo changes
             </button>
+            {blocked !== null && live > 0 && <span className="live-bar__note">{blocked}</span>}
+            {apply.error !== null && (
+              <span className="live-error" role="alert" data-testid="live-apply-error">
+                {apply.error}
+              </span>
+            )}
           </div>
         </>
       )}
