@@ -45,6 +45,7 @@ test.describe('the canvas while the VM runs', () => {
     await expect(canvas.pending('$vm')).toHaveAttribute('data-pending', 'restart');
     await expect(canvas.bar.getByTestId('live-changes')).toContainText('needs a VM restart');
     await expect(canvas.apply).toBeDisabled();
+    await keepShot('live-canvas-needs-restart');
     await canvas.bar.getByTestId('live-revert').click();
     await expect(canvas.bar).toHaveAttribute('data-same', 'true');
     await expect(designer.inspector.getByTestId('vm-cpus')).toHaveValue('1');
@@ -110,6 +111,7 @@ test.describe('the canvas while the VM runs', () => {
     expect(before.filter((l) => l.endsWith(' 8086:10d3'))).toHaveLength(1);
 
     // Room below the VM for the new remote process the drop creates.
+    await runPanel.growDock(-200);
     await designer.page.getByRole('button', { name: 'Zoom Out' }).click();
     await designer.dropFromPalette('e1000e', await designer.emptySpot());
     const added = await designer.inspector.getAttribute('data-selected');

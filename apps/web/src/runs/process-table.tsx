@@ -56,6 +56,7 @@ export function ProcessTable({
                 <span className="run-process__devices">
                   {p.role === 'main' ? 'main QEMU' : 'remote'}
                   {p.devices.length > 0 && ` · ${p.devices.join(', ')}`}
+                  {p.restarts > 0 && ` · restarted ${p.restarts}×`}
                 </span>
                 {p.error !== null && <span className="run-process__error">{p.error}</span>}
                 {activeRunId !== null && (
