@@ -76,22 +76,24 @@ export function LiveChanges() {
             ))}
           </ul>
           <div className="live-bar__actions">
-            <button
-              type="button"
-              className="live-button live-button--primary"
-              data-testid="live-apply"
-              disabled={live === 0 || blocked !== null || apply.pending}
-              title={blocked ?? 'Apply these changes to the running VM'}
-              onClick={() =>
-                apply.run(
-                  run.id,
-                  store.getState().topology,
-                  warnings.map((w) => w.code),
-                )
-              }
-            >
-              {apply.pending ? 'Applying…' : applyLabel(diff)}
-            </button>
+            {live > 0 && (
+              <button
+                type="button"
+                className="live-button live-button--primary"
+                data-testid="live-apply"
+                disabled={blocked !== null || apply.pending}
+                title={blocked ?? 'Apply these changes to the running VM'}
+                onClick={() =>
+                  apply.run(
+                    run.id,
+                    store.getState().topology,
+                    warnings.map((w) => w.code),
+                  )
+                }
+              >
+                {apply.pending ? 'Applying…' : applyLabel(diff)}
+              </button>
+            )}
             <button
               type="button"
               className="live-button"
@@ -102,7 +104,11 @@ export function LiveChanges() {
             >
               Undo changes
             </button>
-            {blocked !== null && live > 0 && <span className="live-bar__note">{blocked}</span>}
+            {blocked !== null && (
+              <span className="live-bar__note" data-testid="live-blocked">
+                {live > 0 ? blocked : 'Takes effect when the VM is stopped and started again'}
+              </span>
+            )}
             {apply.error !== null && (
               <span className="live-error" role="alert" data-testid="live-apply-error">
                 {apply.error}
