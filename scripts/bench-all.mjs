@@ -6,7 +6,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const benches = ['bench/shared-bench.ts', 'bench/launch-bench.ts', 'bench/web-bench.ts'];
+const benches = [
+  'bench/shared-bench.ts',
+  'bench/launch-bench.ts',
+  'bench/live-bench.ts',
+  'bench/web-bench.ts',
+];
 let failures = 0;
 for (const bench of benches) {
   if (!existsSync(join(root, bench))) continue;

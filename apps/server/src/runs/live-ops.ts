@@ -226,6 +226,9 @@ export class LiveOps {
       );
       run.recovered();
     } catch (e) {
+      if (run.stopping.aborted) {
+        throw new LiveFailed(`the run was stopped while ${old.name} was being restarted`);
+      }
       this.fail(old.name, e);
       throw e;
     }

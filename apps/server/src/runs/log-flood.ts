@@ -5,8 +5,8 @@
  * of the bounded log. The first line of each kind is kept; the rest become one line with a count.
  */
 const FLOOD = [
-  /Unable to write to socket: Broken pipe/,
-  /Unable to read from socket/,
+  // "Broken pipe" first, then "Bad file descriptor" once QEMU closed the channel (seen on 7.2).
+  /Unable to (write to|read from) socket/,
   /Failed to perform PCI config (READ|WRITE) operation/,
 ];
 

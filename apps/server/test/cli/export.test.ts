@@ -93,21 +93,66 @@ describe.each(['upstream-lsi', 'rich'])('exported launcher on %s (real QEMU, TCG
   });
 });
 
-describe('exported launcher when a process dies', () => {
-  it('stops the others, removes the sockets and exits 1', async () => {
+describe('exported launcher when a device process dies (real QEMU, TCG)', () => {
+  it('restarts it under the default policy; the main QEMU stays, the guest reads the device again', async () => {
     const { script, runDir } = await exported('upstream-lsi');
+    const child = execa('node', [script], { reject: false, stdin: 'pipe' });
+    const out = { stdout: '', stderr: '' };
+    child.stdout.on('data', (c: Buffer) => (out.stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out.stderr += c.toString()));
+    try {
+      await waitForText(() => out.stdout, 'mpqemu-guest: pci-done', 90_000);
+      await waitForText(() => out.stderr, '[mpqemu] running', 30_000);
+      const [main] = await processesMentioning(`${runDir}/main.qmp`);
+      const [remote] = await processesMentioning(`${runDir}/rp0.qmp`);
+      process.kill(Number(remote), 'SIGKILL');
+      await waitForText(() => out.stderr, '[mpqemu] rp0 restarted (pid', 60_000);
+      expect(out.stderr).toContain(
+        '[mpqemu] rp0 was killed by SIGKILL; restarting in 200 ms (restart policy)',
+      );
+      expect(await processesMentioning(`${runDir}/main.qmp`)).toEqual([main]);
+      // Wait in the guest for the re-plugged device; `R$((n+0))` keeps the echo from matching.
+      const f = '/sys/bus/pci/devices/0000:00:05.0/config';
+      child.stdin.write(
+        `i=0; while [ $i -lt 100 ]; do v=$(od -An -tx2 -N4 ${f} 2>/dev/null); [ "$(echo $v)" = "1000 0012" ] && break; sleep 0.2; i=$((i+1)); done; echo "R$((7+0)):" $v\n`,
+      );
+      await waitForText(() => out.stdout, 'R7: 1000 0012', 60_000);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const result = await child;
+    expect(result.exitCode, out.stderr).toBe(0);
+    expect(await processesMentioning(runDir)).toEqual([]);
+    await expect(stat(runDir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('under "never" keeps the VM running without the device, then exits 1 and leaves nothing', async () => {
+    const { dir, topology } = await privateExample('upstream-lsi');
+    const runDir = join(dir, 'run');
+    const never = {
+      ...topology,
+      processes: topology.processes.map((p) => ({ ...p, restart: { mode: 'never' as const } })),
+    };
+    const planned = planLaunch(never, undefined, { runDir });
+    if (!planned.ok) throw new Error('example has errors');
+    const script = join(dir, 'launch.mjs');
+    await writeFile(script, exportLauncherScript(planned.plan, { title: 'never' }));
     const { child, out } = start(script);
     try {
       await waitForText(() => out.stderr, '[mpqemu] running', 60_000);
       const [remote] = await processesMentioning(`${runDir}/rp0.qmp`);
-      expect(remote).toBeDefined();
       process.kill(Number(remote), 'SIGKILL');
+      await waitForText(
+        () => out.stderr,
+        '[mpqemu] rp0 was killed by SIGKILL; not restarted: its restart policy is "never"; the VM keeps running without lsi0 (Ctrl-C stops it)',
+        20_000,
+      );
+      expect(await processesMentioning(`${runDir}/main.qmp`)).toHaveLength(1);
     } finally {
-      setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+      child.kill('SIGINT');
     }
     const result = await child;
     expect(result.exitCode, out.stderr).toBe(1);
-    expect(out.stderr).toContain('rp0 was killed by SIGKILL: stopping the others');
     expect(await processesMentioning(runDir)).toEqual([]);
     await expect(stat(runDir)).rejects.toThrow(/ENOENT/);
   });

@@ -25,15 +25,31 @@ if (Number(process.versions.node.split('.')[0]) < 20) {
 }
 
 const GRACE_MS = 3000;
+/** device_del to DEVICE_DELETED: the guest must release the device (measured 0.06 s). */
+const UNPLUG_MS = 10000;
 /** @typedef {EmbeddedPlan['processes'][number]} PlannedProcess */
 /** @typedef {import('./launcher-script.ts').EmbeddedPlan} EmbeddedPlan */
 /** @typedef {{ child: import('node:child_process').ChildProcess, tail: string[], exited: boolean }} Tracked */
+/** @typedef {{ execute: (command: string, args?: Record<string, unknown>) => Promise<unknown>, deviceDeleted: (id: string) => Promise<boolean>, close: () => void }} Qmp */
 /** @type {Map<string, Tracked>} */
 const children = new Map();
 let stopping = false;
+let running = false;
 let exitCode = 0;
 /** @type {net.Socket | null} */
 let serial = null;
+/** @type {string | null} */
+let setpriv = null;
+/** The main QEMU's QMP, kept open for restarts. @type {Qmp | null} */
+let mainQmp = null;
+/**
+ * Our ends of the spare socketpairs whose other ends the main QEMU holds: Node cannot hand an fd
+ * to a running QEMU (QMP getfd needs SCM_RIGHTS), so each restart uses one of these up.
+ * @type {{ fd: number, end: net.Socket }[]}
+ */
+const spareEnds = [];
+/** Times of the restarts made so far, per process. @type {Map<string, number[]>} */
+const restartTimes = new Map();
 
 /** @param {string} message */
 function log(message) {
@@ -167,11 +183,13 @@ function track(name, child) {
   });
   child.on('exit', (code, signal) => {
     entry.exited = true;
-    if (!stopping) {
+    if (!stopping && children.get(name) === entry) {
       const how = signal ? 'was killed by ' + signal : 'exited with code ' + code;
       if (name === 'main' && code === 0) {
         log('the main QEMU exited (guest powered off)');
         stop(0);
+      } else if (name !== 'main' && running) {
+        remoteDied(name, how, code === 0 && !signal);
       } else {
         log(name + ' ' + how + ': stopping the others');
         stop(1);
@@ -181,10 +199,121 @@ function track(name, child) {
   });
 }
 
+/**
+ * The same decision as the server's (packages/shared/src/live/restart-policy.ts): at most
+ * maxRestarts within windowSeconds, the backoff doubling with each restart in the window.
+ * @param {EmbeddedPlan['processes'][number]['restart']} policy
+ * @param {number[]} past
+ * @returns {{ restart: true, delayMs: number } | { restart: false, reason: string }}
+ */
+function decideRestart(policy, past) {
+  if (!policy || policy.mode === 'never') {
+    return { restart: false, reason: 'its restart policy is "never"' };
+  }
+  const now = Date.now();
+  const recent = past.filter((t) => now - t < policy.windowSeconds * 1000).length;
+  if (recent >= policy.maxRestarts) {
+    return {
+      restart: false,
+      reason:
+        'it was already restarted ' +
+        recent +
+        (recent === 1 ? ' time' : ' times') +
+        ' within ' +
+        policy.windowSeconds +
+        ' s (the policy allows ' +
+        policy.maxRestarts +
+        ')',
+    };
+  }
+  return { restart: true, delayMs: policy.backoffMs * 2 ** recent };
+}
+
+/**
+ * A remote process died while the VM ran: restart it under its policy, else the VM keeps running
+ * without the device (the guest reads 0xffff from it) and the script will exit 1.
+ * @param {string} name
+ * @param {string} how
+ * @param {boolean} clean
+ */
+function remoteDied(name, how, clean) {
+  const p = PLAN.processes.find((x) => x.name === name);
+  if (!p) return;
+  const past = restartTimes.get(name) ?? [];
+  /** @type {ReturnType<typeof decideRestart>} */
+  let decision = clean
+    ? { restart: false, reason: 'it exited by itself' }
+    : decideRestart(p.restart, past);
+  if (decision.restart && spareEnds.length === 0) {
+    decision = { restart: false, reason: 'no spare channel is left' };
+  }
+  if (decision.restart === false) {
+    exitCode = 1;
+    log(
+      name +
+        ' ' +
+        how +
+        '; not restarted: ' +
+        decision.reason +
+        '; the VM keeps running without ' +
+        p.devices.join(', ') +
+        ' (Ctrl-C stops it)',
+    );
+    return;
+  }
+  restartTimes.set(name, [...past, Date.now()]);
+  log(name + ' ' + how + '; restarting in ' + decision.delayMs + ' ms (restart policy)');
+  setTimeout(() => {
+    restart(p).catch((e) => {
+      if (stopping) return;
+      exitCode = 1;
+      log(name + ': restart failed: ' + messageOf(e) + '; the VM keeps running without it');
+    });
+  }, decision.delayMs);
+}
+
+/**
+ * Unplug the proxy, start the process again on a spare channel, plug the proxy back at its slot.
+ * The main QEMU and the guest keep running throughout.
+ * @param {PlannedProcess} p
+ */
+async function restart(p) {
+  const qmp = mainQmp;
+  const device = p.devices[0];
+  if (stopping || !qmp || device === undefined || p.slot === null) return;
+  const deleted = qmp.deviceDeleted(device);
+  try {
+    await qmp.execute('device_del', { id: device });
+  } catch (e) {
+    if (!(e instanceof Error && 'errorClass' in e && e.errorClass === 'DeviceNotFound')) throw e;
+  }
+  if (!(await deleted)) {
+    throw new Error(
+      'the guest did not release ' + device + ' within ' + UNPLUG_MS / 1000 + ' s after device_del',
+    );
+  }
+  const spare = spareEnds.shift();
+  if (stopping || !spare) return;
+  rmSync(p.qmpSocket, { force: true });
+  const [cmd, args] = commandOf(p.argv, setpriv);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe', spare.end] });
+  // Our copy must go, or the new process never sees EOF when the main QEMU dies.
+  spare.end.destroy();
+  track(p.name, child);
+  await waitQmp(p, Date.now() + PLAN.readyTimeoutMs);
+  await qmp.execute('device_add', {
+    driver: 'x-pci-proxy-dev',
+    id: device,
+    [PLAN.proxyChannel]: String(spare.fd),
+    addr: '0x' + p.slot.toString(16),
+  });
+  log(p.name + ' restarted (pid ' + child.pid + '); ' + device + ' is back in the guest');
+}
+
 // Remote processes first, then the main QEMU with the other ends, all in this one tick: the
 // parent's copy of each socket starts reading as soon as it exists and would swallow bytes.
 function spawnAll() {
-  const setpriv = findSetpriv();
+  setpriv = findSetpriv();
   if (!setpriv)
     log('setpriv not found: QEMU will outlive this script if it is killed with SIGKILL');
   /** @type {Map<string, import('node:stream').Stream>} */
@@ -203,8 +332,18 @@ function spawnAll() {
   const main = mainProcess();
   const stdio = stdioFor(main.fds);
   for (const [fd, device] of Object.entries(main.fds)) stdio[Number(fd)] = ends.get(device);
+  for (const fd of PLAN.spares) stdio[fd] = 'pipe';
   const [cmd, args] = commandOf(main.argv, setpriv);
-  track('main', spawn(cmd, args, { stdio }));
+  const child = spawn(cmd, args, { stdio });
+  track('main', child);
+  for (const fd of PLAN.spares) {
+    const end = child.stdio[fd];
+    if (!(end instanceof net.Socket)) continue;
+    // Nobody writes on a spare before a remote holds it; never read from it here either.
+    end.pause();
+    end.on('error', () => {});
+    spareEnds.push({ fd, end });
+  }
   // Our copies must go, or a process never sees EOF when its peer dies.
   for (const end of ends.values()) if (end instanceof net.Socket) end.destroy();
 }
@@ -237,51 +376,83 @@ function connectWhenReady(socketPath, deadline) {
 }
 
 // A QMP greeting is not readiness (device setup may still block): qmp_capabilities, then a query.
+// The main QEMU's connection stays open for restarts (device_del, DEVICE_DELETED, device_add).
 /**
  * @param {PlannedProcess} p
  * @param {number} deadline
  */
 async function waitQmp(p, deadline) {
   const s = await connectWhenReady(p.qmpSocket, deadline);
+  s.on('error', () => {});
   let buffer = '';
-  /** @typedef {{ return?: unknown, error?: { desc: string } }} QmpReply */
-  /** @type {((msg: QmpReply) => void)[]} */
-  const pendingReplies = [];
+  let nextId = 1;
+  /** @typedef {{ id?: number, return?: unknown, error?: { class: string, desc: string }, event?: string, data?: { device?: string } }} QmpMessage */
+  /** @type {Map<number, (msg: QmpMessage) => void>} */
+  const pendingReplies = new Map();
+  /** @type {Set<(msg: QmpMessage) => void>} */
+  const listeners = new Set();
   s.on('data', (/** @type {Buffer} */ chunk) => {
     buffer += chunk.toString('utf8');
     let nl;
     while ((nl = buffer.indexOf('\\n')) >= 0) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
+      /** @type {QmpMessage} */
       let msg;
       try {
         msg = JSON.parse(line);
       } catch {
         continue;
       }
-      if (('return' in msg || 'error' in msg) && pendingReplies.length > 0)
-        pendingReplies.shift()?.(msg);
+      if (typeof msg.event === 'string') for (const l of listeners) l(msg);
+      const reply = msg.id === undefined ? undefined : pendingReplies.get(msg.id);
+      if (reply && msg.id !== undefined) {
+        pendingReplies.delete(msg.id);
+        reply(msg);
+      }
     }
   });
-  const execute = (/** @type {string} */ command) =>
+  /** @type {Qmp['execute']} */
+  const execute = (command, args) =>
     new Promise((resolve, reject) => {
+      const id = nextId++;
       const timer = setTimeout(
         () => reject(new Error(p.name + ': QMP ' + command + ' timed out')),
-        Math.max(0, deadline - Date.now()),
+        Math.max(5000, deadline - Date.now()),
       );
-      pendingReplies.push((msg) => {
+      pendingReplies.set(id, (msg) => {
         clearTimeout(timer);
-        if (msg.error) reject(new Error(p.name + ': ' + msg.error.desc));
-        else resolve(msg.return);
+        if (msg.error) {
+          reject(Object.assign(new Error(p.name + ': ' + msg.error.desc), { errorClass: msg.error.class }));
+        } else resolve(msg.return);
       });
-      s.write(JSON.stringify({ execute: command }) + '\\n');
+      s.write(JSON.stringify({ execute: command, arguments: args, id }) + '\\n');
+    });
+  /** @type {Qmp['deviceDeleted']} */
+  const deviceDeleted = (id) =>
+    new Promise((resolve) => {
+      /** @param {QmpMessage} msg */
+      const listener = (msg) => {
+        if (msg.event !== 'DEVICE_DELETED' || msg.data?.device !== id) return;
+        clearTimeout(timer);
+        listeners.delete(listener);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(listener);
+        resolve(false);
+      }, UNPLUG_MS);
+      listeners.add(listener);
     });
   try {
     await execute('qmp_capabilities');
     await execute('query-status');
-  } finally {
+  } catch (e) {
     s.destroy();
+    throw e;
   }
+  if (p.role === 'main') mainQmp = { execute, deviceDeleted, close: () => s.destroy() };
+  else s.destroy();
 }
 
 /**
@@ -318,6 +489,8 @@ function stop(code) {
   stopping = true;
   log('stopping');
   if (serial) serial.destroy();
+  mainQmp?.close();
+  for (const spare of spareEnds.splice(0)) spare.end.destroy();
   // The main QEMU first: its remote processes exit by themselves when it is gone.
   const main = children.get('main');
   if (main && !main.exited) main.child.kill('SIGTERM');
@@ -359,6 +532,7 @@ async function main() {
   if (mainPlan.serialSocket) waits.push(attachSerial(mainPlan.serialSocket, deadline));
   try {
     await Promise.all(waits);
+    running = true;
     if (!stopping) log('running');
   } catch (e) {
     if (!stopping) {

@@ -4,6 +4,7 @@
  * as a JSON literal, never spliced into code or comments, so no name or path can become code.
  */
 import type { LaunchPlan } from '../plan/plan.ts';
+import type { RestartPolicy } from '../schema.ts';
 import { LAUNCHER_IMPORTS, LAUNCHER_RUNTIME } from './launcher-runtime.ts';
 
 export interface LauncherScriptOptions {
@@ -18,6 +19,9 @@ export interface EmbeddedPlan {
   title: string;
   runDir: string;
   readyTimeoutMs: number;
+  /** Main QEMU fds holding spare socketpair ends, one used per restart of a device process. */
+  spares: number[];
+  proxyChannel: string;
   processes: {
     name: string;
     role: 'remote' | 'main';
@@ -25,6 +29,10 @@ export interface EmbeddedPlan {
     fds: Record<string, string>;
     qmpSocket: string;
     serialSocket: string | null;
+    devices: string[];
+    /** The proxy's slot on the main QEMU's bus 0, for a remote process. */
+    slot: number | null;
+    restart: RestartPolicy | null;
   }[];
 }
 
@@ -37,6 +45,8 @@ export function embeddedPlan(plan: LaunchPlan, options: LauncherScriptOptions = 
     title: options.title ?? 'the VM',
     runDir: plan.runDir,
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+    spares: [...plan.spares],
+    proxyChannel: plan.proxyChannel,
     processes: plan.processes.map((p) => ({
       name: p.name,
       role: p.role,
@@ -44,6 +54,9 @@ export function embeddedPlan(plan: LaunchPlan, options: LauncherScriptOptions = 
       fds: { ...p.fds },
       qmpSocket: p.qmpSocket,
       serialSocket: p.serialSocket,
+      devices: [...p.devices],
+      slot: p.role === 'remote' ? (plan.pciSlots[p.devices[0] ?? ''] ?? null) : null,
+      restart: p.restart,
     })),
   };
 }

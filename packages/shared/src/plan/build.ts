@@ -57,7 +57,7 @@ export function buildPlan(
   processes.push(
     mainProcess(topology, caps, runDir, local, drivesOf, { channels, spares }, pciSlots, bootDrive),
   );
-  return { runDir, processes, channels, pciSlots, problems, spares };
+  return { runDir, processes, channels, pciSlots, problems, spares, proxyChannel: caps.proxyChannel };
 }
 
 /**

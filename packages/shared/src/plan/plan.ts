@@ -61,6 +61,8 @@ export interface LaunchPlan {
    * (live/spares in the server). Empty on q35, whose root bus takes no hot-plug.
    */
   spares: number[];
+  /** The proxy's channel property in this QEMU (`fd`), for a `device_add` while it runs. */
+  proxyChannel: string;
 }
 
 export type PlanResult = { ok: true; plan: LaunchPlan } | { ok: false; problems: Problem[] };
