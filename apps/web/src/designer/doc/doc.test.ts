@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { loadTopologyText, resolveDocumentPaths, validate, type Topology } from '@mpqemu/shared';
+import {
+  DEFAULT_RESTART_POLICY,
+  loadTopologyText,
+  resolveDocumentPaths,
+  validate,
+  type Topology,
+} from '@mpqemu/shared';
 import { describe, expect, it } from 'vitest';
 import { autoLayout } from '../layout/auto-layout.ts';
 import { addDevice, addDrive } from './add.ts';
@@ -29,7 +35,7 @@ describe('adding devices', () => {
     });
     expect(added?.id).toBe('lsi0');
     const t = added!.topology;
-    expect(t.processes).toEqual([{ id: 'rp0', label: '' }]);
+    expect(t.processes).toEqual([{ id: 'rp0', label: '', restart: DEFAULT_RESTART_POLICY }]);
     expect(t.devices[0]).toMatchObject({
       id: 'lsi0',
       family: 'storage',
