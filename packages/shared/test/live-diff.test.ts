@@ -56,7 +56,9 @@ describe('diffLive', () => {
     const base = running();
     const edited = { ...base, drives: [drive.hd('disk0', 'lsi0', 1)] } as Topology;
     const diff = diffLive(base, topo(edited));
-    expect(diff.live).toEqual([expect.objectContaining({ kind: 'replace-device', device: 'lsi0' })]);
+    expect(diff.live).toEqual([
+      expect.objectContaining({ kind: 'replace-device', device: 'lsi0' }),
+    ]);
     expect(diff.sparesNeeded).toBe(1);
   });
 
@@ -133,7 +135,14 @@ describe('version 3 documents', () => {
   it('migrates a version 2 document: on-failure restarts and default spares', () => {
     const r = loadTopology({
       version: 2,
-      vm: { name: 'v2', machine: 'pc', accel: 'tcg', cpus: 1, memoryMiB: 128, boot: { kind: 'none' } },
+      vm: {
+        name: 'v2',
+        machine: 'pc',
+        accel: 'tcg',
+        cpus: 1,
+        memoryMiB: 128,
+        boot: { kind: 'none' },
+      },
       processes: [{ id: 'rp0' }],
       devices: [],
       drives: [],
@@ -151,7 +160,14 @@ describe('version 3 documents', () => {
   it('names a bad restart policy field and what is allowed', () => {
     const r = loadTopology({
       version: 3,
-      vm: { name: 'v', machine: 'pc', accel: 'tcg', cpus: 1, memoryMiB: 128, boot: { kind: 'none' } },
+      vm: {
+        name: 'v',
+        machine: 'pc',
+        accel: 'tcg',
+        cpus: 1,
+        memoryMiB: 128,
+        boot: { kind: 'none' },
+      },
       processes: [{ id: 'rp0', restart: { mode: 'on-failure', maxRestarts: 0 } }],
       devices: [],
       drives: [],

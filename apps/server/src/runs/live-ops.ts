@@ -91,7 +91,10 @@ export class LiveOps {
     const past = this.history.get(h.name) ?? [];
     let decision = decideRestart(this.policyOf(h.name), past, Date.now());
     if (decision.restart && this.run.sparesLeft() === 0) {
-      decision = { restart: false, reason: 'no spare channel is left (restart the VM for new ones)' };
+      decision = {
+        restart: false,
+        reason: 'no spare channel is left (restart the VM for new ones)',
+      };
     }
     if (!decision.restart) {
       this.run.info.reason = `${this.run.info.reason ?? h.name}; not restarted: ${decision.reason}`;
@@ -175,7 +178,9 @@ export class LiveOps {
   private checkLive(what: string): void {
     const { status } = this.run.info;
     if (status !== 'running' && status !== 'degraded') {
-      throw new LiveRefused(`run ${this.run.spec.id} is ${status}; you can ${what} only while the VM runs`);
+      throw new LiveRefused(
+        `run ${this.run.spec.id} is ${status}; you can ${what} only while the VM runs`,
+      );
     }
     if (this.run.info.spares.total === 0) {
       const why =
@@ -194,8 +199,7 @@ export class LiveOps {
 
   private policyOf(name: string): RestartPolicy {
     return (
-      this.run.info.topology.processes.find((p) => p.id === name)?.restart ??
-      DEFAULT_RESTART_POLICY
+      this.run.info.topology.processes.find((p) => p.id === name)?.restart ?? DEFAULT_RESTART_POLICY
     );
   }
 
@@ -323,7 +327,8 @@ export class LiveOps {
       const slot = this.run.spec.plan.pciSlots[id];
       if (slot !== undefined) taken.add(slot);
     }
-    for (const h of this.run.handles.values()) if (h.info.pciSlot !== null) taken.add(h.info.pciSlot);
+    for (const h of this.run.handles.values())
+      if (h.info.pciSlot !== null) taken.add(h.info.pciSlot);
     if (wanted !== undefined) {
       if (taken.has(wanted)) throw new LiveRefused(`PCI slot ${wanted} is taken in the running VM`);
       return wanted;

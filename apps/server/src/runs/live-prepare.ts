@@ -51,15 +51,13 @@ export async function prepareLive(
   }
   const diff = diffLive(run.info.topology, edited, { sparesLeft: run.sparesLeft() });
   if (diff.restart.length > 0) {
-    const needs = diff.restart.map(
-      (r): Problem => ({
-        severity: 'error',
-        code: 'live.needs-restart',
-        message: r.text,
-        path: r.path,
-        nodeIds: r.nodeIds,
-      }),
-    );
+    const needs = diff.restart.map((r): Problem => ({
+      severity: 'error',
+      code: 'live.needs-restart',
+      message: r.text,
+      path: r.path,
+      nodeIds: r.nodeIds,
+    }));
     throw new LiveRefused(
       `not applied: ${diff.restart.length === 1 ? 'this change needs' : 'these changes need'} a VM restart: ${diff.restart.map((r) => r.text).join('; ')}`,
       needs,

@@ -86,7 +86,9 @@ export class RunRecord {
 
   step(text: string, state: RunStep['state'] = 'active', process?: string): RunStep {
     const step: RunStep =
-      process === undefined ? { at: Date.now(), text, state } : { at: Date.now(), text, state, process };
+      process === undefined
+        ? { at: Date.now(), text, state }
+        : { at: Date.now(), text, state, process };
     this.info.steps.push(step);
     this.changed();
     return step;

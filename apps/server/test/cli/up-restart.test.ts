@@ -30,7 +30,11 @@ describe('mpqemu up and the restart policy (real QEMU, TCG)', () => {
       expect(stderr).toContain('[mpqemu] rp0 was killed by SIGKILL while the VM was running');
       expect(stderr).toContain('[mpqemu] rp0: restarting in 200 ms (restart policy)');
       expect(stderr).toContain('[mpqemu] rp0: plugging lsi0 in at slot 0x5 (device_add)');
-      await waitForText(() => stderr.split('[mpqemu] rp0 restarted')[1] ?? '', '[mpqemu] running', 10_000);
+      await waitForText(
+        () => stderr.split('[mpqemu] rp0 restarted')[1] ?? '',
+        '[mpqemu] running',
+        10_000,
+      );
       expect(await processesMentioning(dataDir)).toHaveLength(2);
     } finally {
       child.kill('SIGINT');

@@ -2,13 +2,7 @@ import type { RunInfo, Topology } from '@mpqemu/shared';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerFor, createTestEnv, ensureGuestDisks, type TestEnv } from '../api/harness.ts';
-import {
-  TCG_ACK,
-  isAlive,
-  loadExample,
-  waitForConsole,
-  waitForRun,
-} from '../runs/helpers.ts';
+import { TCG_ACK, isAlive, loadExample, waitForConsole, waitForRun } from '../runs/helpers.ts';
 import { guestLosesDevice, guestReadsId } from './guest.ts';
 
 let env: TestEnv;
@@ -27,10 +21,7 @@ afterAll(async () => {
 function withNic(topology: Topology): Topology {
   return {
     ...topology,
-    processes: [
-      ...topology.processes,
-      { id: 'rp1', label: '', restart: { mode: 'never' } },
-    ],
+    processes: [...topology.processes, { id: 'rp1', label: '', restart: { mode: 'never' } }],
     devices: [
       ...topology.devices,
       {
@@ -90,7 +81,7 @@ describe('runs.applyLive and runs.diffLive on a running VM', () => {
     );
     expect(isAlive(rp1?.pid ?? -1)).toBe(false);
     expect(await guestLosesDevice(runs, run.id, '0000:00:02.0')).toBe('gone');
-    expect((await mainPid(run.id))).toBe(main);
+    expect(await mainPid(run.id)).toBe(main);
     await caller.runs.stop({ runId: run.id });
   });
 

@@ -143,7 +143,9 @@ describe('restarting a device process while the VM runs', () => {
       expect(info.processes.find((p) => p.name === 'rp0')?.restarts).toBe(i);
     }
     const after = { server: openFds(), main: mainFds() };
-    console.log(`open fds before/after 20 restarts: server ${before.server}/${after.server}, main QEMU ${before.main}/${after.main}`);
+    console.log(
+      `open fds before/after 20 restarts: server ${before.server}/${after.server}, main QEMU ${before.main}/${after.main}`,
+    );
     expect(pidOf(files.manager.get(run.id) ?? run, 'main')).toBe(main);
     // Each restart uses up one spare (its two ends were counted before): 20 fewer, never more.
     expect(after.main).toBeLessThanOrEqual(before.main - 20);

@@ -429,7 +429,11 @@ async function waitQmp(p, deadline) {
       pendingReplies.set(id, (msg) => {
         clearTimeout(timer);
         if (msg.error) {
-          reject(Object.assign(new Error(p.name + ': ' + msg.error.desc), { errorClass: msg.error.class }));
+          reject(
+            Object.assign(new Error(p.name + ': ' + msg.error.desc), {
+              errorClass: msg.error.class,
+            }),
+          );
         } else resolve(msg.return);
       });
       s.write(JSON.stringify({ execute: command, arguments: args, id }) + '\n');

@@ -64,7 +64,7 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function short(value: unknown): string {
+function short(value: Vm[keyof Vm]): string {
   const text = typeof value === 'object' ? canonical(value) : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -104,7 +104,10 @@ function vmNeeds(running: Vm, edited: Vm): RestartNeed[] {
   );
 }
 
-function deviceChanges(running: Topology, edited: Topology): {
+function deviceChanges(
+  running: Topology,
+  edited: Topology,
+): {
   live: LiveChange[];
   restart: RestartNeed[];
 } {

@@ -12,8 +12,7 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = {
 };
 
 export type RestartDecision =
-  | { restart: true; delayMs: number }
-  | { restart: false; reason: string };
+  { restart: true; delayMs: number } | { restart: false; reason: string };
 
 /**
  * What to do about a remote process that died while the VM ran. `history` holds the times (ms)

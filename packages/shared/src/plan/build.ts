@@ -57,7 +57,15 @@ export function buildPlan(
   processes.push(
     mainProcess(topology, caps, runDir, local, drivesOf, { channels, spares }, pciSlots, bootDrive),
   );
-  return { runDir, processes, channels, pciSlots, problems, spares, proxyChannel: caps.proxyChannel };
+  return {
+    runDir,
+    processes,
+    channels,
+    pciSlots,
+    problems,
+    spares,
+    proxyChannel: caps.proxyChannel,
+  };
 }
 
 /**
