@@ -117,6 +117,30 @@ describe('restarting a device process while the VM runs', () => {
     await files.manager.stop(run.id);
   });
 
+  it('reports running out of spare channels: a restart is refused, the policy stops', async () => {
+    const topology = loadExample('upstream-lsi.json');
+    const run = await startBooted({ ...topology, vm: { ...topology.vm, spareChannels: 1 } });
+    expect(run.spares).toEqual({ total: 1, left: 1 });
+    process.kill(pidOf(run, 'rp0'), 'SIGKILL');
+    const once = await waitForRun(files.manager, run.id, restartedTimes(1), 60_000);
+    expect(once.spares).toEqual({ total: 1, left: 0 });
+
+    await expect(files.manager.restartProcess(run.id, 'rp0')).rejects.toThrow(
+      'no spare channel left: the main QEMU was started with 1, all used by restarts and hot-plugs; restart the VM to get new ones',
+    );
+    process.kill(pidOf(once, 'rp0'), 'SIGKILL');
+    const degraded = await waitForRun(
+      files.manager,
+      run.id,
+      (r) => r.status === 'degraded' && (r.reason ?? '').includes('not restarted'),
+      30_000,
+    );
+    expect(degraded.reason).toContain(
+      'not restarted: no spare channel is left (restart the VM for new ones)',
+    );
+    await files.manager.stop(run.id);
+  });
+
   it('a stop during a restart leaves no process', async () => {
     const run = await startBooted(loadExample('upstream-lsi.json'));
     const restarting = files.manager.restartProcess(run.id, 'rp0').then(
