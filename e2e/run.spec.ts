@@ -1,4 +1,5 @@
 import { expect, SAMPLE, test } from './fixtures.ts';
+import { setRestartPolicy } from './live-canvas.ts';
 
 /** The seeded sample: three remote processes (LSI, e1000e, virtio-blk) and the main QEMU, TCG. */
 const PROCESSES = ['rp0', 'rp1', 'rp2', 'main'];
@@ -55,6 +56,8 @@ test.describe('running a topology', () => {
     runPanel,
   }) => {
     await designer.open(SAMPLE);
+    // The default policy would replace it (e2e/live.spec.ts); this is about a process that stays dead.
+    await setRestartPolicy(designer, 'rp0', 'never');
     await runPanel.startConfirmingWarnings();
     await expect(runPanel.status).toHaveText('running', { timeout: BOOT_TIMEOUT });
 

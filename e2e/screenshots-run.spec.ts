@@ -1,5 +1,6 @@
 import { expect, SAMPLE, test } from './fixtures.ts';
 import { expectLaidOutInside, expectRegionsTiled, expectShownInside } from './layout-checks.ts';
+import { setRestartPolicy } from './live-canvas.ts';
 
 const BOOT_TIMEOUT = 90_000;
 
@@ -14,6 +15,8 @@ test.describe('screenshots of the run panel', () => {
     keepShot,
   }) => {
     await designer.open(SAMPLE);
+    // rp1 is killed below for the degraded screen: it must stay dead, not be restarted.
+    await setRestartPolicy(designer, 'rp1', 'never');
     await runPanel.startConfirmingWarnings();
     await runPanel.growDock(300);
     await expect(runPanel.status).toHaveText('running', { timeout: BOOT_TIMEOUT });

@@ -1,9 +1,12 @@
 import type { ProcessInfo } from '@mpqemu/shared';
+import { RestartButton } from '../live/restart-button.tsx';
 import { Sparkline } from './sparkline.tsx';
 import { exitText, formatBytes, processTone } from './status.ts';
 import type { ProcessSeries } from './use-run-stats.ts';
 
 export interface ProcessTableProps {
+  /** The run while it is active (its remote processes can be restarted), else null. */
+  activeRunId: string | null;
   processes: readonly ProcessInfo[];
   stats: Record<string, ProcessSeries>;
   selected: string | null;
@@ -11,7 +14,13 @@ export interface ProcessTableProps {
 }
 
 /** One row per QEMU process of the run; a click opens its log. */
-export function ProcessTable({ processes, stats, selected, onSelect }: ProcessTableProps) {
+export function ProcessTable({
+  activeRunId,
+  processes,
+  stats,
+  selected,
+  onSelect,
+}: ProcessTableProps) {
   return (
     <table className="run-processes" data-testid="run-processes">
       <thead>
@@ -47,8 +56,12 @@ export function ProcessTable({ processes, stats, selected, onSelect }: ProcessTa
                 <span className="run-process__devices">
                   {p.role === 'main' ? 'main QEMU' : 'remote'}
                   {p.devices.length > 0 && ` · ${p.devices.join(', ')}`}
+                  {p.restarts > 0 && ` · restarted ${p.restarts}×`}
                 </span>
                 {p.error !== null && <span className="run-process__error">{p.error}</span>}
+                {activeRunId !== null && (
+                  <RestartButton runId={activeRunId} process={p} testId="run-process-restart" />
+                )}
               </th>
               <td>
                 <span className={`run-chip run-tone--${processTone(p.status)}`}>{p.status}</span>

@@ -1,4 +1,5 @@
-import type { RunInfo } from '@mpqemu/shared';
+import { VM_NODE_ID, type RunInfo } from '@mpqemu/shared';
+import { ShowNodeButton } from '../live/show-node-button.tsx';
 
 /**
  * Says loudly that a run is degraded or failed, which process caused it and why. A killed remote
@@ -19,6 +20,12 @@ export function RunBanner({ run }: { run: RunInfo }) {
       data-culprit={run.culprit ?? ''}
     >
       <strong className="run-banner__title">{title}</strong>
+      {run.culprit !== null && (
+        <ShowNodeButton
+          id={run.culprit === 'main' ? VM_NODE_ID : run.culprit}
+          label={`Show ${run.culprit} on the canvas`}
+        />
+      )}
       {run.reason !== null && <p className="run-banner__reason">{run.reason}</p>}
       {run.culpritLog.length > 0 && (
         <pre className="run-banner__log" data-testid="run-banner-log">

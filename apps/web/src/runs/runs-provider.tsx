@@ -43,11 +43,11 @@ export function useRunsStore(): RunsStore {
 }
 
 /**
- * Calls `onStarted` each time a run is started from this page (whichever Start button), e.g. to
- * switch the dock to the run panel so the start steps show.
+ * Calls `onStarted` each time a run is started from this page (whichever Start button) or a
+ * running one is asked for ("show the running VM"), e.g. to switch the dock to the run panel.
  */
 export function useOnRunStarted(onStarted: () => void): void {
-  const count = useRuns((s) => s.startedCount);
+  const count = useRuns((s) => s.startedCount + s.revealCount);
   const latest = useRef(onStarted);
   useEffect(() => {
     latest.current = onStarted;

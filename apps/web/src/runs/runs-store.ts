@@ -12,7 +12,11 @@ export interface RunsState {
   loaded: boolean;
   /** Counts the runs started from this page, so the shell can reveal the run panel on a start. */
   startedCount: number;
+  /** Counts the requests to show a run that was already running ("show the running VM"). */
+  revealCount: number;
   started: (run: RunInfo) => void;
+  /** Selects a run and asks the shell to show it. */
+  reveal: (id: string) => void;
   upsert: (run: RunInfo) => void;
   replaceAll: (runs: readonly RunInfo[]) => void;
   select: (id: string | null) => void;
@@ -27,6 +31,7 @@ export function createRunsStore() {
     selectedId: null,
     loaded: false,
     startedCount: 0,
+    revealCount: 0,
     started: (run) =>
       set((s) => ({
         runs: { ...s.runs, [run.id]: run },
@@ -47,6 +52,7 @@ export function createRunsStore() {
         return { runs: next, loaded: true, selectedId: s.selectedId ?? pickDefault(runs) };
       }),
     select: (id) => set({ selectedId: id }),
+    reveal: (id) => set((s) => ({ selectedId: id, revealCount: s.revealCount + 1 })),
   }));
 }
 

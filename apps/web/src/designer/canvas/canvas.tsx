@@ -11,6 +11,7 @@ import {
   type OnNodeDrag,
 } from '@xyflow/react';
 import { useCallback, type DragEvent } from 'react';
+import { LiveChanges } from '../../live/live-changes.tsx';
 import { useDesigner, useDesignerStore } from '../store/context.tsx';
 import {
   connect,
@@ -189,6 +190,7 @@ export function Canvas() {
           ariaLabel="Minimap"
         />
       </ReactFlow>
+      <LiveChanges />
     </div>
   );
 }

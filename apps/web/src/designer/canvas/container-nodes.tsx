@@ -1,5 +1,9 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import { LiveLine, liveClass } from '../../live/live-line.tsx';
+import { PendingTag } from '../../live/pending-tag.tsx';
+import { ProcessLive } from '../../live/process-live.tsx';
+import { useNodeLive } from '../../live/use-live-run.ts';
 import { useDesigner } from '../store/context.tsx';
 import { ProblemBadge, worst } from './problem-badge.tsx';
 import type { ProcessNode, VmNode } from './types.ts';
@@ -7,6 +11,7 @@ import type { ProcessNode, VmNode } from './types.ts';
 function VmNodeView({ id, data, selected }: NodeProps<VmNode>) {
   const { vm, problems } = data;
   const isDrop = useDesigner((s) => s.dropTarget === id);
+  const live = useNodeLive(id);
   const boot =
     vm.boot.kind === 'kernel'
       ? 'kernel boot'
@@ -15,7 +20,7 @@ function VmNodeView({ id, data, selected }: NodeProps<VmNode>) {
         : 'no boot';
   return (
     <div
-      className={`container vm sev-${worst(problems)}${selected ? ' is-selected' : ''}${isDrop ? ' is-drop' : ''}`}
+      className={`container vm sev-${worst(problems)}${selected ? ' is-selected' : ''}${isDrop ? ' is-drop' : ''}${liveClass(live)}`}
       data-testid="node-vm"
     >
       <Handle
@@ -31,7 +36,9 @@ function VmNodeView({ id, data, selected }: NodeProps<VmNode>) {
           {vm.name}
         </span>
         <ProblemBadge id="vm" problems={problems} />
+        {live && <LiveLine id="vm" live={live} />}
       </header>
+      <PendingTag id={id} />
       <div className="container__sub mono">
         {vm.machine} · {vm.accel} · {vm.memoryMiB} MiB · {vm.cpus} vCPU · {boot}
       </div>
@@ -42,9 +49,10 @@ function VmNodeView({ id, data, selected }: NodeProps<VmNode>) {
 function ProcessNodeView({ id, data, selected }: NodeProps<ProcessNode>) {
   const { process, problems, devices } = data;
   const isDrop = useDesigner((s) => s.dropTarget === id);
+  const live = useNodeLive(id);
   return (
     <div
-      className={`container process sev-${worst(problems)}${selected ? ' is-selected' : ''}${isDrop ? ' is-drop' : ''}`}
+      className={`container process sev-${worst(problems)}${selected ? ' is-selected' : ''}${isDrop ? ' is-drop' : ''}${liveClass(live)}`}
       data-testid={`node-${id}`}
     >
       <header className="container__head">
@@ -57,6 +65,8 @@ function ProcessNodeView({ id, data, selected }: NodeProps<ProcessNode>) {
         )}
         <ProblemBadge id={id} problems={problems} />
       </header>
+      <PendingTag id={id} />
+      {live && <ProcessLive id={id} live={live} />}
       {devices.length === 0 && <div className="container__empty">Drop one PCI device here</div>}
       <Handle
         type="source"

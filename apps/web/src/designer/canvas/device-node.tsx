@@ -1,6 +1,9 @@
 import { deviceModel } from '@mpqemu/shared';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import { LiveLine, liveClass } from '../../live/live-line.tsx';
+import { PendingTag } from '../../live/pending-tag.tsx';
+import { useNodeLive } from '../../live/use-live-run.ts';
 import { useDesigner } from '../store/context.tsx';
 import { FAMILY_TAG, slotText } from './family.ts';
 import { ProblemBadge, worst } from './problem-badge.tsx';
@@ -14,9 +17,10 @@ function DeviceNodeView({ id, data, selected }: NodeProps<DeviceNode>) {
   const isDrop = useDesigner((s) => s.dropTarget === id);
   const placement = device.placement;
   const remote = placement.kind === 'remote';
+  const live = useNodeLive(id);
   return (
     <div
-      className={`node device fam-${device.family} sev-${worst(problems)}${selected ? ' is-selected' : ''}${isDrop ? ' is-drop' : ''}`}
+      className={`node device fam-${device.family} sev-${worst(problems)}${selected ? ' is-selected' : ''}${isDrop ? ' is-drop' : ''}${liveClass(live)}`}
       data-testid={`node-${id}`}
       data-placement={placement.kind === 'remote' ? placement.process : 'main'}
     >
@@ -25,14 +29,19 @@ function DeviceNodeView({ id, data, selected }: NodeProps<DeviceNode>) {
         <span className="node__id">{id}</span>
         <ProblemBadge id={id} problems={problems} />
       </div>
+      <PendingTag id={id} />
       <div className="node__model" title={info?.description}>
         {info?.label ?? device.model}
       </div>
-      <div className="node__meta">
-        <span className="mono">{device.model}</span>
-        <span className="mono muted">{slotText(device.slot)}</span>
-        {remote && <ProxyChip model={device.model} compact />}
-      </div>
+      {live ? (
+        <LiveLine id={id} live={live} />
+      ) : (
+        <div className="node__meta">
+          <span className="mono">{device.model}</span>
+          <span className="mono muted">{slotText(device.slot)}</span>
+          {remote && <ProxyChip model={device.model} compact />}
+        </div>
+      )}
       {info?.accepts && (
         <Handle
           type="source"

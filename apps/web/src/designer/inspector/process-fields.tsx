@@ -1,4 +1,5 @@
 import type { RemoteProcess, Topology } from '@mpqemu/shared';
+import { RestartPolicyFields } from '../../live/restart-policy-fields.tsx';
 import { IdField, Section, TextField } from './fields.tsx';
 import { useEditing } from './use-editing.ts';
 
@@ -37,6 +38,7 @@ export function ProcessFields({
           )
         }
       />
+      <RestartPolicyFields process={process} />
       <div className="field__label">Emulates</div>
       {devices.length === 0 ? (
         <p className="insp-note">Nothing yet: drop one PCI device into it.</p>
