@@ -15,3 +15,4 @@ export * from './runs.ts';
 export * from './qmp-ops.ts';
 export * from './import/index.ts';
 export * from './export/index.ts';
+export * from './image-format.ts';

@@ -14,10 +14,12 @@ import { loadTopologyFile } from './load-file.ts';
 import { printPlan } from './print.ts';
 import { formatFieldErrors } from './report.ts';
 import { up } from './up.ts';
+import { createRunManager } from '../runs/manager.ts';
 
 export const USAGE = `Usage:
   mpqemu print FILE [--json] [--probe] [--run-dir DIR]   the processes and argv of a topology
-  mpqemu check FILE [--probe]                            its problems, one per line
+  mpqemu check FILE [--probe]                            its problems, one per line (--probe: and
+                                                         the host's files, as up checks them)
   mpqemu up FILE [--yes]                                 run it here (Ctrl-C stops it, again forces)
   mpqemu export FILE [-o OUT] [--run-dir DIR]            a standalone Node.js launcher script
   mpqemu import FILE|-                                   QEMU command lines -> topology JSON
@@ -76,8 +78,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
   const { topology } = loaded;
   let caps = DEFAULT_CAPABILITIES;
+  let host: Host | undefined;
   if (values.probe || command === 'up') {
-    let host: Host;
     try {
       host = await probeHost(topology);
     } catch (e) {
@@ -98,8 +100,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         { json: values.json === true, runDir: values['run-dir'] },
         io,
       );
-    case 'check':
-      return checkTopology(topology, caps, io);
+    case 'check': {
+      if (!host) return checkTopology(topology, caps, io);
+      const { config } = host;
+      // A manager that starts nothing: only its host check (the one Start runs) is used.
+      const manager = createRunManager({
+        capabilities: () => Promise.resolve(caps),
+        dataDir: config.dataDir,
+        imageRoots: config.imageRoots,
+      });
+      return checkTopology(topology, caps, io, (t) => manager.hostCheck(t));
+    }
     default:
       return exportScript(topology, caps, { output: values.output, runDir: values['run-dir'] }, io);
   }

@@ -18,7 +18,7 @@ import {
 } from '@mpqemu/shared';
 import { findExecutable } from '../probe/binary.ts';
 import { Topic } from './feed.ts';
-import { preflight } from './preflight.ts';
+import { preflight, type PreflightResult } from './preflight.ts';
 import { runQmpOperation } from './qmp-ops.ts';
 import { Run } from './run.ts';
 import type { RunSettings } from './run-record.ts';
@@ -87,6 +87,18 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   };
   const keepFinished = options.keepFinished ?? DEFAULT_KEEP_FINISHED;
   let shuttingDown = false;
+  /** The writable images (real paths) of each run, for the in-use check. */
+  const imagesOf = new Map<string, readonly string[]>();
+
+  function inUse(real: string): string | null {
+    for (const [id, paths] of imagesOf) {
+      const run = runs.get(id);
+      if (!run || run.terminal || !paths.includes(real)) continue;
+      const name = run.spec.topologyName;
+      return `run ${id}${name === null ? '' : ` (${name})`}`;
+    }
+    return null;
+  }
 
   function lookup(runId: string): Run {
     const run = runs.get(runId);
@@ -98,6 +110,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     const finished = [...runs.values()].filter((r) => r.terminal);
     for (const run of finished.slice(0, Math.max(0, finished.length - keepFinished))) {
       runs.delete(run.spec.id);
+      imagesOf.delete(run.spec.id);
       await rm(run.spec.dir, { recursive: true, force: true });
     }
   }
@@ -129,6 +142,29 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     return { setpriv, qemuImg };
   }
 
+  /** The host half of Start's checks: tools present, then every file (preflight.ts). */
+  async function checkHost(topology: Topology, caps: Capabilities): Promise<PreflightResult> {
+    const { qemuImg } = await tools(caps);
+    const roots = await Promise.all(
+      (options.imageRoots ?? []).map((r) => realpath(r).catch(() => resolve(r))),
+    );
+    return preflight(topology, { imageRoots: roots, qemuImg, inUse });
+  }
+
+  async function hostCheck(topology: Topology): Promise<Problem[]> {
+    try {
+      const caps = await options.capabilities();
+      const { errors, warnings } = await checkHost(topology, caps);
+      return [...errors, ...warnings];
+    } catch (e) {
+      if (e instanceof StartRefused) return e.problems;
+      const message = (e as Error).message;
+      return [
+        { severity: 'error', code: 'host.capabilities', message, path: '', nodeIds: ['$vm'] },
+      ];
+    }
+  }
+
   async function start(topology: Topology, startOptions: StartOptions = {}): Promise<RunInfo> {
     if (shuttingDown) throw refusal('the server is shutting down', 'server.shutdown');
     let caps: Capabilities;
@@ -153,11 +189,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         unacknowledged,
       );
     }
-    const { setpriv, qemuImg } = await tools(caps);
-    const roots = await Promise.all(
-      (options.imageRoots ?? []).map((r) => realpath(r).catch(() => resolve(r))),
-    );
-    const checked = await preflight(topology, { imageRoots: roots, qemuImg });
+    const { setpriv } = await tools(caps);
+    const checked = await checkHost(topology, caps);
     if (checked.errors.length > 0) {
       throw new StartRefused(`host check failed: ${summarize(checked.errors)}`, checked.errors);
     }
@@ -205,6 +238,10 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       (info) => all.emit(info),
     );
     runs.set(id, run);
+    imagesOf.set(
+      id,
+      checked.topology.drives.filter((d) => !d.image.readOnly).map((d) => d.image.path),
+    );
     void run.whenEnded().then(forgetOldRuns);
     void run.launch();
     return run.snapshot();
@@ -212,6 +249,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
 
   return {
     start,
+    hostCheck,
     stop: (runId, stopOptions) => lookup(runId).stop(stopOptions),
     list: () => [...runs.values()].map((r) => r.snapshot()),
     get: (runId) => runs.get(runId)?.snapshot(),

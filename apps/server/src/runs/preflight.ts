@@ -3,15 +3,26 @@
  * be and lies inside the allowed roots; images carry no backing chain we would silently follow.
  * Paths are replaced by their real paths, so what we checked is what QEMU opens.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, realpath, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { pathProblem, type Problem, type Topology } from '@mpqemu/shared';
+import {
+  detectImageFormat,
+  formatMismatch,
+  IMAGE_HEADER_BYTES,
+  pathProblem,
+  type ImageFormat,
+  type Problem,
+  type Topology,
+} from '@mpqemu/shared';
 import { execa } from 'execa';
 
 export interface PreflightOptions {
   /** Realpaths of the allowed image directories; empty or undefined: anywhere. */
   imageRoots?: readonly string[];
   qemuImg: string;
+  /** Who else has this image (a real path) open for a run now, e.g. `run 3fa2 (lab)`; null: nobody. */
+  inUse?: (realPath: string) => string | null;
 }
 
 export interface PreflightResult {
@@ -25,7 +36,8 @@ interface HostFile {
   path: string;
   docPath: string;
   nodeIds: string[];
-  format?: string;
+  format?: ImageFormat;
+  readOnly: boolean;
   set: (topology: Topology, real: string) => Topology;
 }
 
@@ -38,6 +50,7 @@ function hostFiles(topology: Topology): HostFile[] {
       path: boot.kernel,
       docPath: 'vm.boot.kernel',
       nodeIds: ['$vm'],
+      readOnly: true,
       set: (t, real) =>
         t.vm.boot.kind === 'kernel'
           ? { ...t, vm: { ...t.vm, boot: { ...t.vm.boot, kernel: real } } }
@@ -49,6 +62,7 @@ function hostFiles(topology: Topology): HostFile[] {
         path: boot.initrd,
         docPath: 'vm.boot.initrd',
         nodeIds: ['$vm'],
+        readOnly: true,
         set: (t, real) =>
           t.vm.boot.kind === 'kernel'
             ? { ...t, vm: { ...t.vm, boot: { ...t.vm.boot, initrd: real } } }
@@ -65,6 +79,7 @@ function hostFiles(topology: Topology): HostFile[] {
       docPath: `drives[${i}].image.path`,
       nodeIds: [drive.id],
       format: drive.image.format,
+      readOnly: drive.image.readOnly,
       set: (t, real) => ({
         ...t,
         drives: t.drives.map((d, j) => (j === i ? { ...d, image: { ...d.image, path: real } } : d)),
@@ -116,10 +131,83 @@ async function checkFile(file: HostFile, options: PreflightOptions): Promise<str
       `${file.what} ${real} is outside the allowed image directories (${roots.join(', ')})`,
     );
   }
+  const mode = file.readOnly ? constants.R_OK : constants.R_OK | constants.W_OK;
+  if (
+    !(await access(real, mode).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    const readable = await access(real, constants.R_OK).then(
+      () => true,
+      () => false,
+    );
+    return readable
+      ? problem(
+          'error',
+          'host.not-writable',
+          file,
+          `${file.what} ${file.path} is not writable by the server; mark the drive read-only or fix the file's permissions`,
+        )
+      : problem(
+          'error',
+          'host.unreadable',
+          file,
+          `${file.what} ${file.path} is not readable by the server`,
+        );
+  }
   return real;
 }
 
-async function checkImage(file: HostFile, real: string, qemuImg: string): Promise<Problem[]> {
+/** The image's own header, read without following anything it names. */
+async function readHeader(real: string): Promise<Uint8Array> {
+  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const buffer = new Uint8Array(IMAGE_HEADER_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, IMAGE_HEADER_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function checkImage(
+  file: HostFile,
+  real: string,
+  options: PreflightOptions,
+): Promise<Problem[]> {
+  const user = options.inUse?.(real) ?? null;
+  if (user !== null && !file.readOnly) {
+    return [
+      problem(
+        'error',
+        'host.image-in-use',
+        file,
+        `${file.what} ${file.path} is in use by ${user}; QEMU would refuse to lock it (stop that run or use another image)`,
+      ),
+    ];
+  }
+  const declared = file.format ?? 'raw';
+  let mismatch: string | null;
+  try {
+    mismatch = formatMismatch(declared, detectImageFormat(await readHeader(real)));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    return [
+      problem(
+        'error',
+        'host.unreadable',
+        file,
+        `${file.what} ${file.path} cannot be read (${code})`,
+      ),
+    ];
+  }
+  if (mismatch !== null) {
+    return [
+      problem('error', 'host.format-mismatch', file, `${file.what} ${file.path} ${mismatch}`),
+    ];
+  }
+  const qemuImg = options.qemuImg;
   // -U: a running VM holds a write lock on its image, and reading metadata must not fail on it.
   const result = await execa(
     qemuImg,
@@ -174,7 +262,7 @@ export async function preflight(
       return;
     }
     resolved = file.set(resolved, result);
-    if (file.format !== undefined) images.push(checkImage(file, result, options.qemuImg));
+    if (file.format !== undefined) images.push(checkImage(file, result, options));
   });
   for (const p of (await Promise.all(images)).flat()) {
     (p.severity === 'error' ? errors : warnings).push(p);
