@@ -50,7 +50,7 @@ test.describe('import and export', () => {
     designer: d,
   }, testInfo) => {
     await d.openSample();
-    await app.getByTestId('export-menu').locator('summary').click();
+    await app.getByTestId('export-menu').click();
 
     const jsonDownload = app.waitForEvent('download');
     await app.getByTestId('export-json').click();
@@ -63,6 +63,13 @@ test.describe('import and export', () => {
       'vblk0',
     ]);
 
+    // The menu closes after a choice, and on Escape.
+    await expect(app.getByTestId('export-menu-items')).toBeHidden();
+    await app.getByTestId('export-menu').click();
+    await expect(app.getByTestId('export-menu-items')).toBeVisible();
+    await app.keyboard.press('Escape');
+    await expect(app.getByTestId('export-menu-items')).toBeHidden();
+    await app.getByTestId('export-menu').click();
     const scriptDownload = app.waitForEvent('download');
     await app.getByTestId('export-script').click();
     // Saved under its own name: the .mjs extension tells Node it is an ES module.

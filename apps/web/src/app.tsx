@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Canvas } from './designer/canvas/canvas.tsx';
 import { Inspector } from './designer/inspector/inspector.tsx';
 import { Palette } from './designer/palette/palette.tsx';
+import { useHostCheck } from './designer/problems/use-host-check.ts';
 import { useShortcuts, useUnloadGuard } from './designer/shortcuts.ts';
 import { DesignerProvider, useDesigner } from './designer/store/context.tsx';
 import { createDesignerStore, isDirty } from './designer/store/store.ts';
@@ -19,6 +20,7 @@ function Workbench() {
   const dirty = useDesigner(isDirty);
   const loadCount = useDesigner((s) => s.loadCount);
   useShortcuts(() => void files.save());
+  useHostCheck();
   useUnloadGuard(dirty);
   return (
     <div className="app" data-testid="app" data-ready={ready}>

@@ -1,13 +1,15 @@
 import { useReactFlow } from '@xyflow/react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { StartStopButton } from '../runs/start-stop-button.tsx';
 import { applyAutoLayout } from '../designer/store/commands.ts';
 import { addPaletteItem } from '../designer/store/gestures.ts';
 import { useDesigner, useDesignerStore, useHistory } from '../designer/store/context.tsx';
-import { isDirty } from '../designer/store/store.ts';
+import { documentLabel, isDirty } from '../designer/store/store.ts';
 import { ExportMenu, ImportDialog } from '../import-export/index.ts';
+import { NewMenu } from '../topologies/new-menu.tsx';
 import { OpenDialog } from '../topologies/open-dialog.tsx';
 import type { useTopologyFiles } from '../topologies/use-topology-files.ts';
+import './top-bar.css';
 
 type Files = ReturnType<typeof useTopologyFiles>;
 
@@ -43,7 +45,7 @@ function ToolButton({
 export function TopBar({ files }: { files: Files }) {
   const store = useDesignerStore();
   const name = useDesigner((s) => s.name);
-  const vmName = useDesigner((s) => s.topology.vm.name);
+  const label = useDesigner(documentLabel);
   const dirty = useDesigner(isDirty);
   const topology = useDesigner((s) => s.topology);
   const problems = useDesigner((s) => s.problems);
@@ -54,6 +56,9 @@ export function TopBar({ files }: { files: Files }) {
   const flow = useReactFlow();
   const [opening, setOpening] = useState(false);
   const [importing, setImporting] = useState(false);
+  useEffect(() => {
+    document.title = `${label}${name === null ? ' (not saved)' : ''}${dirty ? ' ●' : ''} · mpqemu studio`;
+  }, [label, name, dirty]);
   const fit = () => void flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1 });
 
   return (
@@ -63,11 +68,20 @@ export function TopBar({ files }: { files: Files }) {
       </div>
       <div
         className="topbar__doc"
-        title={name === null ? 'Not saved on the server yet' : `Saved as "${name}"`}
+        title={
+          name === null
+            ? 'Not saved on the server yet: Save asks for a name'
+            : `Save writes "${name}" on the server`
+        }
       >
         <span className="topbar__name" data-testid="topology-name">
-          {name ?? `${vmName} (unsaved)`}
+          {label}
         </span>
+        {name === null && (
+          <span className="topbar__unsaved muted" data-testid="topology-unsaved">
+            not saved
+          </span>
+        )}
         {dirty && (
           <span
             className="topbar__dirty"
@@ -80,6 +94,7 @@ export function TopBar({ files }: { files: Files }) {
         )}
       </div>
       <nav className="topbar__group" aria-label="File">
+        <NewMenu files={files} />
         <ToolButton
           testId="tb-open"
           title="Open a saved topology or a sample"

@@ -63,7 +63,7 @@ export function useTopologyFiles() {
       const name = await promptDialog({
         title: 'Save topology as',
         label: 'Name',
-        initial: s.name ?? s.topology.vm.name,
+        initial: s.name ?? (s.topology.vm.name === 'untitled' ? '' : s.topology.vm.name),
         confirm: 'Save',
         check: needName,
       });
@@ -80,10 +80,13 @@ export function useTopologyFiles() {
           notify(`Cannot open "${name}": ${errorMessage(e)}`, 'error');
         }
       },
-      openDocument: async (topology: Topology, label: string) => {
+      /**
+       * A new unsaved document: empty (`template` null) or a copy of the example titled
+       * `template`. The example itself is never written: Save asks for a name.
+       */
+      newDocument: async (topology: Topology, template: string | null) => {
         if (!(await mayDiscard())) return;
-        store.getState().load(topology, null);
-        notify(`Opened ${label} (not saved yet)`);
+        store.getState().load(topology, null, { template });
       },
       save: () => {
         const { name } = store.getState();
