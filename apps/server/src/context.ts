@@ -3,6 +3,7 @@
  * a test builds a context from a temp directory and the real launcher without any HTTP.
  */
 import { join } from 'node:path';
+import { createImageService, type ImageService } from './images/service.ts';
 import type { CapabilityService } from './probe/index.ts';
 import type { RunManager } from './runs/types.ts';
 import { DEFAULT_EXAMPLES_DIR, loadSamples, type Sample } from './store/samples.ts';
@@ -17,6 +18,8 @@ export interface Services {
   capabilities: CapabilityService;
   /** The repository's examples, paths absolute. */
   samples: () => Promise<Sample[]>;
+  /** Image roots, the image library and the saved settings. */
+  images: ImageService;
 }
 
 export type Context = Services;
@@ -31,6 +34,8 @@ export interface ServiceOptions {
   runs: RunManager;
   capabilities: CapabilityService;
   examplesDir?: string;
+  /** Default: the roots of `dataDir` (library, samples, saved settings). */
+  images?: ImageService;
   log?: (message: string) => void;
 }
 
@@ -49,5 +54,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       log(`example ${file} is not loadable: ${message}`),
     ));
   const store = await openSeededStore(topologiesDir(options.dataDir), samples);
-  return { store, runs: options.runs, capabilities: options.capabilities, samples };
+  const images =
+    options.images ??
+    createImageService({ dataDir: options.dataDir, inUse: () => options.runs.filesInUse() });
+  await images.roots.libraryDir();
+  return { store, runs: options.runs, capabilities: options.capabilities, samples, images };
 }

@@ -4,9 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, realpath, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  passFilesByFd,
   planLaunch,
   validate,
   type Capabilities,
@@ -16,7 +17,9 @@ import {
   type StatsSample,
   type Topology,
 } from '@mpqemu/shared';
+import { createImageRoots, type ImageRoots } from '../images/roots.ts';
 import { findExecutable } from '../probe/binary.ts';
+import { createSettingsStore } from '../store/settings.ts';
 import { Topic } from './feed.ts';
 import { preflight, type PreflightResult } from './preflight.ts';
 import { runQmpOperation } from './qmp-ops.ts';
@@ -29,8 +32,10 @@ export interface RunManagerOptions {
   capabilities: () => Promise<Capabilities>;
   /** Runs live in `<dataDir>/runs/<id>` (sockets, logs). */
   dataDir: string;
-  /** When set, every image, kernel and initrd must resolve inside one of these directories. */
+  /** Image roots added by flag or environment (the library and the samples' folder always count). */
   imageRoots?: readonly string[];
+  /** Default: createImageRoots over `dataDir`, `imageRoots` and the saved settings. */
+  roots?: ImageRoots;
   /** Per process: spawn to QMP answering a query. Default 30 s. */
   readyTimeoutMs?: number;
   /** How long stop() lets the guest power off before `quit`. Default 10 s. */
@@ -44,7 +49,6 @@ export interface RunManagerOptions {
   /** Finished runs kept in list() (their run directories too); older ones are forgotten. */
   keepFinished?: number;
   setpriv?: string;
-  qemuImg?: string;
 }
 
 const MiB = 1024 * 1024;
@@ -86,18 +90,38 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     culpritLines: 20,
   };
   const keepFinished = options.keepFinished ?? DEFAULT_KEEP_FINISHED;
+  const settingsStore = createSettingsStore(options.dataDir);
+  const roots =
+    options.roots ??
+    createImageRoots({
+      dataDir: options.dataDir,
+      configured: options.imageRoots ?? [],
+      saved: async () => (await settingsStore.get()).imageRoots,
+    });
   let shuttingDown = false;
-  /** The writable images (real paths) of each run, for the in-use check. */
-  const imagesOf = new Map<string, readonly string[]>();
 
-  function inUse(real: string): string | null {
-    for (const [id, paths] of imagesOf) {
-      const run = runs.get(id);
-      if (!run || run.terminal || !paths.includes(real)) continue;
-      const name = run.spec.topologyName;
-      return `run ${id}${name === null ? '' : ` (${name})`}`;
+  /** Real path → the live runs holding it (each image, kernel and initrd QEMU was given). */
+  function filesInUse(): Map<string, string[]> {
+    const used = new Map<string, string[]>();
+    for (const run of runs.values()) {
+      if (run.terminal) continue;
+      for (const process of run.spec.plan.processes) {
+        for (const file of Object.values(process.files ?? {})) {
+          const ids = used.get(file.path) ?? [];
+          if (!ids.includes(run.spec.id)) ids.push(run.spec.id);
+          used.set(file.path, ids);
+        }
+      }
     }
-    return null;
+    return used;
+  }
+
+  /** Which live run has `real` open, for people: `run 3fa2… (lab)`; null when none. */
+  function inUse(real: string): string | null {
+    const id = filesInUse().get(real)?.[0];
+    const name = id === undefined ? undefined : runs.get(id)?.spec.topologyName;
+    if (id === undefined) return null;
+    return `run ${id}${name === null || name === undefined ? '' : ` (${name})`}`;
   }
 
   function lookup(runId: string): Run {
@@ -110,16 +134,14 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     const finished = [...runs.values()].filter((r) => r.terminal);
     for (const run of finished.slice(0, Math.max(0, finished.length - keepFinished))) {
       runs.delete(run.spec.id);
-      imagesOf.delete(run.spec.id);
       await rm(run.spec.dir, { recursive: true, force: true });
     }
   }
 
-  async function tools(caps: Capabilities): Promise<{ setpriv: string; qemuImg: string }> {
-    const [qemu, setpriv, qemuImg] = await Promise.all([
+  async function tools(caps: Capabilities): Promise<{ setpriv: string }> {
+    const [qemu, setpriv] = await Promise.all([
       findExecutable(caps.binary),
       findExecutable(options.setpriv ?? 'setpriv'),
-      findExecutable(options.qemuImg ?? 'qemu-img'),
     ]);
     if (!qemu) {
       throw refusal(
@@ -133,28 +155,24 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         'host.setpriv-missing',
       );
     }
-    if (!qemuImg) {
-      throw refusal(
-        'qemu-img not found; it checks disk images before a launch. Install it with: apt-get install qemu-utils',
-        'host.qemu-img-missing',
-      );
-    }
-    return { setpriv, qemuImg };
+    return { setpriv };
   }
 
-  /** The host half of Start's checks: tools present, then every file (preflight.ts). */
+  /**
+   * The host half of Start's checks: tools present, then every file (preflight.ts). Without
+   * errors the caller owns the opened descriptors (`files`).
+   */
   async function checkHost(topology: Topology, caps: Capabilities): Promise<PreflightResult> {
-    const { qemuImg } = await tools(caps);
-    const roots = await Promise.all(
-      (options.imageRoots ?? []).map((r) => realpath(r).catch(() => resolve(r))),
-    );
-    return preflight(topology, { imageRoots: roots, qemuImg, inUse });
+    await tools(caps);
+    return preflight(topology, { confinement: await roots.confinement(), inUse });
   }
 
   async function hostCheck(topology: Topology): Promise<Problem[]> {
     try {
       const caps = await options.capabilities();
-      const { errors, warnings } = await checkHost(topology, caps);
+      const { errors, warnings, files } = await checkHost(topology, caps);
+      // Only looking: nothing is launched, so no descriptor may stay open.
+      await files.close();
       return [...errors, ...warnings];
     } catch (e) {
       if (e instanceof StartRefused) return e.problems;
@@ -194,7 +212,24 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     if (checked.errors.length > 0) {
       throw new StartRefused(`host check failed: ${summarize(checked.errors)}`, checked.errors);
     }
+    // From here the descriptors are ours until the Run has passed them to QEMU.
+    let handedOver = false;
+    try {
+      const run = await createRun(topology, checked, caps, setpriv, startOptions);
+      handedOver = true;
+      return run;
+    } finally {
+      if (!handedOver) await checked.files.close();
+    }
+  }
 
+  async function createRun(
+    topology: Topology,
+    checked: PreflightResult,
+    caps: Capabilities,
+    setpriv: string,
+    startOptions: StartOptions,
+  ): Promise<RunInfo> {
     let id = randomBytes(6).toString('hex');
     // A stale run's directory kept for its logs may hold an id this manager never issued.
     while (runs.has(id) || existsSync(join(runsDir, id))) id = randomBytes(6).toString('hex');
@@ -206,7 +241,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         planned.problems,
       );
     }
-    const longest = planned.plan.processes
+    const plan = passFilesByFd(planned.plan);
+    const longest = plan.processes
       .flatMap((p) => [p.qmpSocket, p.serialSocket ?? ''])
       .reduce((a, b) => (b.length > a.length ? b : a), '');
     if (Buffer.byteLength(longest) > MAX_SOCKET_PATH) {
@@ -229,19 +265,16 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       {
         id,
         dir,
-        plan: planned.plan,
+        plan,
+        files: checked.files,
         topologyName: startOptions.topologyName ?? null,
         vmName: topology.vm.name,
-        problems: [...planned.plan.problems, ...checked.warnings],
+        problems: [...plan.problems, ...checked.warnings],
       },
       { ...settings, setpriv },
       (info) => all.emit(info),
     );
     runs.set(id, run);
-    imagesOf.set(
-      id,
-      checked.topology.drives.filter((d) => !d.image.readOnly).map((d) => d.image.path),
-    );
     void run.whenEnded().then(forgetOldRuns);
     void run.launch();
     return run.snapshot();
@@ -285,6 +318,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       );
     },
     qmp: (runId, process, op) => runQmpOperation(lookup(runId), process, op),
+    filesInUse,
     async shutdown() {
       shuttingDown = true;
       await Promise.all([...runs.values()].map((r) => r.stop()));

@@ -1,34 +1,39 @@
 /**
- * Host checks before anything is started: every file QEMU will open exists, is what it claims to
- * be and lies inside the allowed roots; images carry no backing chain we would silently follow.
- * Paths are replaced by their real paths, so what we checked is what QEMU opens.
+ * Host checks before anything is started. Every file QEMU will use is opened here, once
+ * (open-file.ts: no final symbolic link, confinement checked on the descriptor), its header read
+ * by the shared parser (nothing it names is opened or contacted), and the descriptors are kept
+ * for the launch: QEMU inherits them and never opens these names itself.
  */
-import { constants } from 'node:fs';
-import { access, open, realpath, stat } from 'node:fs/promises';
-import { sep } from 'node:path';
 import {
-  detectImageFormat,
-  formatMismatch,
-  IMAGE_HEADER_BYTES,
-  pathProblem,
+  driveModel,
+  type Confinement,
   type ImageFormat,
   type Problem,
   type Topology,
 } from '@mpqemu/shared';
-import { execa } from 'execa';
+import { inspectImage } from '../images/inspect.ts';
+import { closeQuietly, openHostFile, type OpenedHostFile } from '../images/open-file.ts';
 
 export interface PreflightOptions {
-  /** Realpaths of the allowed image directories; empty or undefined: anywhere. */
-  imageRoots?: readonly string[];
-  qemuImg: string;
-  /** Who else has this image (a real path) open for a run now, e.g. `run 3fa2 (lab)`; null: nobody. */
-  inUse?: (realPath: string) => string | null;
+  confinement: Confinement;
+  /** Which live run has this real path open, e.g. `run 3fa2 (lab)`; null: none. */
+  inUse?: (real: string) => string | null;
+}
+
+/** The descriptors the checks opened, by real path and access mode, for the launch. */
+export interface HeldFiles {
+  /** The descriptor for `path` opened read-write (`write`) or read-only, or undefined. */
+  fdOf(path: string, write: boolean): number | undefined;
+  /** Closes every descriptor (after the spawn, or when the start is refused). */
+  close(): Promise<void>;
 }
 
 export interface PreflightResult {
+  /** The document with each checked path replaced by the real path of what was opened. */
   topology: Topology;
   errors: Problem[];
   warnings: Problem[];
+  files: HeldFiles;
 }
 
 interface HostFile {
@@ -36,40 +41,41 @@ interface HostFile {
   path: string;
   docPath: string;
   nodeIds: string[];
+  write: boolean;
   format?: ImageFormat;
-  readOnly: boolean;
   set: (topology: Topology, real: string) => Topology;
 }
 
-function hostFiles(topology: Topology): HostFile[] {
-  const files: HostFile[] = [];
+function bootFiles(topology: Topology): HostFile[] {
   const boot = topology.vm.boot;
-  if (boot.kind === 'kernel') {
-    files.push({
+  if (boot.kind !== 'kernel') return [];
+  const withBoot = (t: Topology, change: Partial<typeof boot>): Topology =>
+    t.vm.boot.kind === 'kernel' ? { ...t, vm: { ...t.vm, boot: { ...t.vm.boot, ...change } } } : t;
+  const files: HostFile[] = [
+    {
       what: 'kernel',
       path: boot.kernel,
       docPath: 'vm.boot.kernel',
       nodeIds: ['$vm'],
-      readOnly: true,
-      set: (t, real) =>
-        t.vm.boot.kind === 'kernel'
-          ? { ...t, vm: { ...t.vm, boot: { ...t.vm.boot, kernel: real } } }
-          : t,
+      write: false,
+      set: (t, real) => withBoot(t, { kernel: real }),
+    },
+  ];
+  if (boot.initrd !== '') {
+    files.push({
+      what: 'initrd',
+      path: boot.initrd,
+      docPath: 'vm.boot.initrd',
+      nodeIds: ['$vm'],
+      write: false,
+      set: (t, real) => withBoot(t, { initrd: real }),
     });
-    if (boot.initrd !== '') {
-      files.push({
-        what: 'initrd',
-        path: boot.initrd,
-        docPath: 'vm.boot.initrd',
-        nodeIds: ['$vm'],
-        readOnly: true,
-        set: (t, real) =>
-          t.vm.boot.kind === 'kernel'
-            ? { ...t, vm: { ...t.vm, boot: { ...t.vm.boot, initrd: real } } }
-            : t,
-      });
-    }
   }
+  return files;
+}
+
+function hostFiles(topology: Topology): HostFile[] {
+  const files = bootFiles(topology);
   topology.drives.forEach((drive, i) => {
     // A drive attached to nothing is not part of the launch.
     if (drive.attachedTo === null) return;
@@ -78,8 +84,9 @@ function hostFiles(topology: Topology): HostFile[] {
       path: drive.image.path,
       docPath: `drives[${i}].image.path`,
       nodeIds: [drive.id],
+      // The access mode QEMU gets must match the node's (QEMU-NOTES: passing opened files).
+      write: !(drive.image.readOnly || driveModel(drive.model)?.forcedReadOnly === true),
       format: drive.image.format,
-      readOnly: drive.image.readOnly,
       set: (t, real) => ({
         ...t,
         drives: t.drives.map((d, j) => (j === i ? { ...d, image: { ...d.image, path: real } } : d)),
@@ -98,174 +105,113 @@ function problem(
   return { severity, code, message, path: file.docPath, nodeIds: file.nodeIds };
 }
 
-function inside(path: string, root: string): boolean {
-  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-
-async function checkFile(file: HostFile, options: PreflightOptions): Promise<string | Problem> {
-  const bad = pathProblem(file.path);
-  if (bad) return problem('error', 'host.path', file, `${file.what} path ${bad}`);
-  let real: string;
-  try {
-    real = await realpath(file.path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : `cannot be resolved (${code ?? 'error'})`;
-    return problem('error', 'host.missing', file, `${file.what} ${file.path} ${why}`);
-  }
-  const st = await stat(real).catch(() => null);
-  if (!st || (!st.isFile() && !st.isBlockDevice())) {
-    return problem(
-      'error',
-      'host.not-a-file',
-      file,
-      `${file.what} ${file.path} is not a regular file or block device`,
-    );
-  }
-  const roots = options.imageRoots ?? [];
-  if (roots.length > 0 && !roots.some((root) => inside(real, root))) {
-    return problem(
-      'error',
-      'host.outside-roots',
-      file,
-      `${file.what} ${real} is outside the allowed image directories (${roots.join(', ')})`,
-    );
-  }
-  const mode = file.readOnly ? constants.R_OK : constants.R_OK | constants.W_OK;
-  if (
-    !(await access(real, mode).then(
-      () => true,
-      () => false,
-    ))
-  ) {
-    const readable = await access(real, constants.R_OK).then(
-      () => true,
-      () => false,
-    );
-    return readable
-      ? problem(
-          'error',
-          'host.not-writable',
-          file,
-          `${file.what} ${file.path} is not writable by the server; mark the drive read-only or fix the file's permissions`,
-        )
-      : problem(
-          'error',
-          'host.unreadable',
-          file,
-          `${file.what} ${file.path} is not readable by the server`,
-        );
-  }
-  return real;
-}
-
-/** The image's own header, read without following anything it names. */
-async function readHeader(real: string): Promise<Uint8Array> {
-  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    const buffer = new Uint8Array(IMAGE_HEADER_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, IMAGE_HEADER_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
 async function checkImage(
   file: HostFile,
-  real: string,
+  opened: OpenedHostFile,
   options: PreflightOptions,
 ): Promise<Problem[]> {
-  const user = options.inUse?.(real) ?? null;
-  if (user !== null && !file.readOnly) {
+  const user = file.write ? (options.inUse?.(opened.real) ?? null) : null;
+  if (user !== null) {
+    // QEMU write-locks a writable image: the second VM would fail at start, after the spawns.
     return [
       problem(
         'error',
         'host.image-in-use',
         file,
-        `${file.what} ${file.path} is in use by ${user}; QEMU would refuse to lock it (stop that run or use another image)`,
+        `${file.what} ${file.path} is in use by ${user}; stop that run or use another image`,
       ),
     ];
   }
-  const declared = file.format ?? 'raw';
-  let mismatch: string | null;
-  try {
-    mismatch = formatMismatch(declared, detectImageFormat(await readHeader(real)));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    return [
+  const facts = await inspectImage(opened.fd, opened.stats);
+  const name = `${file.what} ${opened.real}`;
+  if (facts.damaged) {
+    return [problem('error', 'host.image-invalid', file, `${name}: ${facts.damaged}`)];
+  }
+  const out: Problem[] = [];
+  if (facts.format !== file.format) {
+    out.push(
       problem(
         'error',
-        'host.unreadable',
+        'host.format-mismatch',
         file,
-        `${file.what} ${file.path} cannot be read (${code})`,
+        `${name} holds a ${facts.format} image but the drive's format is ${file.format ?? 'unset'}` +
+          (facts.format === 'raw' || facts.format === 'qcow2'
+            ? `; set the format to ${facts.format}`
+            : '; only raw and qcow2 images can be attached'),
       ),
-    ];
+    );
   }
-  if (mismatch !== null) {
-    return [
-      problem('error', 'host.format-mismatch', file, `${file.what} ${file.path} ${mismatch}`),
-    ];
-  }
-  const qemuImg = options.qemuImg;
-  // -U: a running VM holds a write lock on its image, and reading metadata must not fail on it.
-  const result = await execa(
-    qemuImg,
-    ['info', '-U', '--output=json', '--backing-chain', '-f', file.format ?? 'raw', real],
-    { reject: false, timeout: 15_000, stdin: 'ignore' },
-  );
-  if (result.exitCode !== 0) {
-    const said = (result.stderr || result.stdout).trim().split('\n').slice(-2).join(' ');
-    return [
+  if (facts.dataFile !== null) {
+    out.push(
       problem(
         'error',
-        'host.image-invalid',
+        'host.image-data-file',
         file,
-        `${file.what} ${real} cannot be opened as ${file.format ?? 'raw'}: ${said}`,
+        `${name} names an external data file (${facts.dataFile}) that QEMU would open by name; such images are refused`,
       ),
-    ];
+    );
   }
-  let chain: { 'backing-filename'?: string; 'full-backing-filename'?: string }[];
-  try {
-    chain = JSON.parse(result.stdout) as typeof chain;
-  } catch {
-    return [];
+  if (facts.backingFile !== null) {
+    out.push(
+      problem(
+        'warning',
+        'image.backing-ignored',
+        file,
+        `${name}: backing file ${facts.backingFile} is ignored (backing: null); the guest sees only the top layer`,
+      ),
+    );
   }
-  const backing = chain[0]?.['full-backing-filename'] ?? chain[0]?.['backing-filename'];
-  if (backing === undefined) return [];
-  return [
-    problem(
-      'warning',
-      'image.backing-ignored',
-      file,
-      `${file.what} ${real}: backing file ${backing} is ignored (backing: null); the guest sees only the top layer`,
-    ),
-  ];
+  return out;
 }
 
-/** Checks every host file of `topology`; never throws for a user mistake, reports it. */
+function holder(opened: { file: OpenedHostFile; write: boolean }[]): HeldFiles {
+  return {
+    fdOf: (path, write) => opened.find((o) => o.file.real === path && o.write === write)?.file.fd,
+    close: async () => {
+      await Promise.all(opened.map((o) => closeQuietly(o.file.fd)));
+    },
+  };
+}
+
+/**
+ * Opens and checks every host file of `topology`; never throws for a user mistake, reports it.
+ * When there are errors every descriptor is closed already; otherwise the caller owns `files`.
+ */
 export async function preflight(
   topology: Topology,
   options: PreflightOptions,
 ): Promise<PreflightResult> {
   const files = hostFiles(topology);
-  const checked = await Promise.all(files.map((f) => checkFile(f, options)));
+  const results = await Promise.all(
+    files.map((f) => openHostFile(f.path, f.write, options.confinement)),
+  );
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
+  const opened: { file: OpenedHostFile; write: boolean }[] = [];
   let resolved = topology;
   const images: Promise<Problem[]>[] = [];
   files.forEach((file, i) => {
-    const result = checked[i];
+    const result = results[i];
     if (result === undefined) return;
-    if (typeof result !== 'string') {
-      errors.push(result);
+    if (!result.ok) {
+      errors.push(
+        problem('error', result.refusal.code, file, `${file.what} ${result.refusal.message}`),
+      );
       return;
     }
-    resolved = file.set(resolved, result);
-    if (file.format !== undefined) images.push(checkImage(file, result, options));
+    opened.push({ file: result.file, write: file.write });
+    resolved = file.set(resolved, result.file.real);
+    if (file.format !== undefined) images.push(checkImage(file, result.file, options));
   });
-  for (const p of (await Promise.all(images)).flat()) {
-    (p.severity === 'error' ? errors : warnings).push(p);
+  const held = holder(opened);
+  try {
+    for (const p of (await Promise.all(images)).flat()) {
+      (p.severity === 'error' ? errors : warnings).push(p);
+    }
+  } catch (e) {
+    await held.close();
+    throw e;
   }
-  return { topology: resolved, errors, warnings };
+  if (errors.length > 0) await held.close();
+  return { topology: resolved, errors, warnings, files: held };
 }

@@ -5,6 +5,7 @@
 import type { LaunchPlan, Problem, RunInfo, RunStatus, RunStep } from '@mpqemu/shared';
 import { Topic } from './feed.ts';
 import type { LogLimits, ProcessHandle } from './process-handle.ts';
+import type { HeldFiles } from './preflight.ts';
 
 export interface RunSettings {
   readyTimeoutMs: number;
@@ -21,6 +22,8 @@ export interface RunSpec {
   id: string;
   dir: string;
   plan: LaunchPlan;
+  /** The descriptors the preflight opened; passed to the processes at spawn, then closed. */
+  files: HeldFiles;
   topologyName: string | null;
   vmName: string;
   problems: Problem[];

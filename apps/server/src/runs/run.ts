@@ -60,11 +60,18 @@ export class Run extends RunRecord {
     );
     let children;
     try {
-      children = spawnPlan(plan, { setpriv: this.settings.setpriv, cwd: this.spec.dir });
+      children = spawnPlan(plan, {
+        setpriv: this.settings.setpriv,
+        cwd: this.spec.dir,
+        fileFd: (path, write) => this.spec.files.fdOf(path, write),
+      });
     } catch (e) {
       this.settle(spawning, 'failed');
       await this.end('failed', `could not start the processes: ${(e as Error).message}`);
       return;
+    } finally {
+      // Each QEMU has its own copy now; ours would only keep the files open after it exits.
+      await this.spec.files.close();
     }
     for (const process of plan.processes) {
       const child = children.get(process.name);

@@ -13,9 +13,27 @@ export interface SpawnOptions {
   /** Absolute path of setpriv (util-linux). */
   setpriv: string;
   cwd: string;
+  /** The descriptor the preflight opened for a host file of the plan (PlannedProcess.files). */
+  fileFd: (path: string, write: boolean) => number | undefined;
 }
 
-type StdioEntry = 'ignore' | 'pipe' | Readable;
+type StdioEntry = 'ignore' | 'pipe' | Readable | number;
+
+/** The parent fd to give the child at each of its `files` fds; throws if one was not opened. */
+function fileEntries(process: PlannedProcess, options: SpawnOptions): Map<number, number> {
+  const entries = new Map<number, number>();
+  for (const [fd, file] of Object.entries(process.files ?? {})) {
+    const parent = options.fileFd(file.path, file.write);
+    if (parent === undefined) throw new Error(`${file.path} was not opened by the host check`);
+    entries.set(Number(fd), parent);
+  }
+  return entries;
+}
+
+function width(process: PlannedProcess): number {
+  const fds = [...Object.keys(process.fds), ...Object.keys(process.files ?? {})].map(Number);
+  return Math.max(3, ...fds.map((fd) => fd + 1));
+}
 
 function launch(
   process: PlannedProcess,
@@ -27,7 +45,8 @@ function launch(
   return execa(options.setpriv, ['--pdeathsig', 'SIGKILL', '--', ...process.argv], {
     // A single stream value (not an array) makes execa pass its fd straight to the child;
     // buffer: false keeps execa from reading the channel or the logs into memory.
-    stdio: stdio as ['ignore', 'pipe', 'pipe', ...StdioEntry[]],
+    // A number is a descriptor of ours the child gets at that index (execa's types list only 3-9).
+    stdio: stdio as unknown as ['ignore', 'pipe', 'pipe', ...('ignore' | 'pipe' | Readable)[]],
     buffer: false,
     reject: false,
     cleanup: true,
@@ -45,9 +64,11 @@ export function spawnPlan(plan: LaunchPlan, options: SpawnOptions): Map<string, 
   for (const process of plan.processes) {
     if (process.role !== 'remote') continue;
     const fds = Object.keys(process.fds).map(Number);
-    const width = Math.max(3, ...fds.map((fd) => fd + 1));
+    const files = fileEntries(process, options);
     const stdio: StdioEntry[] = ['ignore', 'pipe', 'pipe'];
-    for (let fd = 3; fd < width; fd++) stdio.push(fds.includes(fd) ? 'pipe' : 'ignore');
+    for (let fd = 3; fd < width(process); fd++) {
+      stdio.push(fds.includes(fd) ? 'pipe' : (files.get(fd) ?? 'ignore'));
+    }
     const child = launch(process, stdio, options);
     children.set(process.name, child);
     for (const [fd, device] of Object.entries(process.fds)) {
@@ -57,13 +78,12 @@ export function spawnPlan(plan: LaunchPlan, options: SpawnOptions): Map<string, 
   }
   const main = plan.processes.find((p) => p.role === 'main');
   if (main) {
-    const fds = Object.keys(main.fds).map(Number);
-    const width = Math.max(3, ...fds.map((fd) => fd + 1));
+    const files = fileEntries(main, options);
     const stdio: StdioEntry[] = ['ignore', 'pipe', 'pipe'];
-    for (let fd = 3; fd < width; fd++) {
+    for (let fd = 3; fd < width(main); fd++) {
       const device = main.fds[String(fd)];
       const end = device === undefined ? undefined : channelEnds.get(device);
-      stdio.push(end ?? 'ignore');
+      stdio.push(end ?? files.get(fd) ?? 'ignore');
     }
     children.set(main.name, launch(main, stdio, options));
   }

@@ -72,6 +72,8 @@ export interface RunManager {
    * with QMP's `return` value. Throws UnknownRun, or QmpRefused when the op does not apply.
    */
   qmp(runId: string, process: string, op: QmpOperation): Promise<unknown>;
+  /** Real path of every image, kernel and initrd a live run holds → the ids of those runs. */
+  filesInUse(): ReadonlyMap<string, readonly string[]>;
   /** Stops every run; used on server shutdown. */
   shutdown(): Promise<void>;
 }

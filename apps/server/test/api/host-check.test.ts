@@ -20,7 +20,7 @@ beforeAll(async () => {
   env = await createTestEnv();
   caller = callerFor(env.services);
   images = join(env.dataDir, 'images');
-  await mkdir(images);
+  await mkdir(images, { recursive: true });
 });
 afterAll(async () => {
   await env.cleanup();
@@ -74,7 +74,7 @@ describe('topologies.hostCheck', () => {
     const [asRaw] = await caller.topologies.hostCheck({ topology: upstreamWith(qcow, 'raw') });
     expect(asRaw).toMatchObject({ code: 'host.format-mismatch', nodeIds: ['disk0'] });
     expect(asRaw?.message).toBe(
-      `drive disk0: image ${qcow} is a qcow2 image, not raw; set the format to qcow2`,
+      `drive disk0: image ${qcow} holds a qcow2 image but the drive's format is raw; set the format to qcow2`,
     );
     const raw = image('r.img', 'raw');
     const [asQcow] = await caller.topologies.hostCheck({ topology: upstreamWith(raw, 'qcow2') });

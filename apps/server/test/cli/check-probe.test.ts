@@ -7,8 +7,9 @@ import { cli, privateExample, tempDir } from './helpers.ts';
 
 describe('mpqemu check --probe', () => {
   it('exits 1 naming the drive whose image is missing, as up does; 0 once it exists', async () => {
-    const { topology, file } = await privateExample('upstream-lsi');
-    const env = { MPQEMU_DATA_DIR: await tempDir() };
+    const { dir, topology, file } = await privateExample('upstream-lsi');
+    // The example's disks are in a temp folder: an image root, as a user would configure it.
+    const env = { MPQEMU_DATA_DIR: await tempDir(), MPQEMU_IMAGE_ROOTS: dir };
     expect((await cli(['check', file, '--probe'], env)).exitCode).toBe(0);
 
     const image = topology.drives[0]?.image.path ?? '';
@@ -27,8 +28,8 @@ describe('mpqemu check --probe', () => {
   });
 
   it('says once what the validator already faults (a protocol as image path)', async () => {
-    const { file } = await privateExample('upstream-lsi');
-    const env = { MPQEMU_DATA_DIR: join(await tempDir(), 'data') };
+    const { dir, file } = await privateExample('upstream-lsi');
+    const env = { MPQEMU_DATA_DIR: join(await tempDir(), 'data'), MPQEMU_IMAGE_ROOTS: dir };
     const doc = JSON.parse(await readFile(file, 'utf8')) as Topology;
     const docFile = join(await tempDir(), 'doc.json');
     doc.drives = doc.drives.map((d) => ({ ...d, image: { ...d.image, path: 'nbd:evil' } }));

@@ -97,9 +97,9 @@ describe('start() refuses before starting anything', () => {
     writeFileSync(fake, Buffer.alloc(1024 * 1024));
     const t = withDiskImage(loadExample('upstream-lsi.json'), fake, 'qcow2');
     const e = await refusal(manager.start(t, { acknowledged: TCG_ACK }));
-    // Told from the header, before qemu-img is asked: the file says what it really is.
+    // Told from the header: the file says what it really is.
     expect(e.message).toContain(
-      `drive disk0: image ${fake} holds no qcow2 header (it is a raw image); set the format to raw`,
+      `drive disk0: image ${fake} holds a raw image but the drive's format is qcow2; set the format to raw`,
     );
     expect(e.problems[0]?.code).toBe('host.format-mismatch');
     expectNothingStarted(manager, dataDir);

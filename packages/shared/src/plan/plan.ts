@@ -3,6 +3,7 @@ import { hasErrors, type Problem } from '../problems.ts';
 import type { Topology } from '../schema.ts';
 import { validate } from '../validate/index.ts';
 import type { PlanArg } from './args.ts';
+import type { InheritedFile } from './opened-files.ts';
 import { buildPlan } from './build.ts';
 
 /** Every QEMU gets the strictest seccomp filter that still runs the orchestration (measured). */
@@ -35,6 +36,11 @@ export interface PlannedProcess {
   args: PlanArg[];
   /** Child fd number → the device whose channel it carries. */
   fds: Record<string, string>;
+  /**
+   * Child fd number → the host file opened for it (set by `passFilesByFd`; absent when the plan
+   * names files by path, as the export's does).
+   */
+  files?: Record<string, InheritedFile>;
   qmpSocket: string;
   serialSocket: string | null;
   /** Device ids this process emulates. */

@@ -50,9 +50,12 @@ function optionLines(binary: string, args: readonly PlanArg[]): string {
 }
 
 function fdText(p: PlannedProcess): string {
-  const entries = Object.entries(p.fds);
-  if (entries.length === 0) return 'no inherited fds';
-  return entries.map(([fd, dev]) => `fd ${fd} = ${dev}'s socketpair end`).join(', ');
+  const channels = Object.entries(p.fds).map(([fd, dev]) => `fd ${fd} = ${dev}'s socketpair end`);
+  const files = Object.entries(p.files ?? {}).map(
+    ([fd, f]) => `fd ${fd} = ${f.path} opened ${f.write ? 'read-write' : 'read-only'}`,
+  );
+  const all = [...channels, ...files];
+  return all.length === 0 ? 'no inherited fds' : all.join(', ');
 }
 
 /** The plan for people: the orchestration steps and one command line per process. */
@@ -77,6 +80,11 @@ export function renderReadable(plan: LaunchPlan): ReadablePlan {
     );
   } else {
     steps.push('No device is proxied: start the main QEMU alone.');
+  }
+  if (plan.processes.some((p) => Object.keys(p.files ?? {}).length > 0)) {
+    steps.push(
+      'Open every image, kernel and initrd once (no symbolic link as the last component), check the opened file lies in an image root, and pass it to its QEMU at the fd shown; QEMU never opens these names itself.',
+    );
   }
   steps.push(`Wait for each QMP socket in ${plan.runDir} to answer qmp_capabilities and a query.`);
   const commands = plan.processes.map((p) => ({

@@ -1,0 +1,72 @@
+/**
+ * The image roots of this server: the image library (`<data dir>/images`), the folder of the
+ * samples' files, the roots given by --image-root / MPQEMU_IMAGE_ROOTS, and those saved from the
+ * settings page. Resolved again for every check, so a change in the settings applies at once.
+ */
+import { mkdir, realpath } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LIBRARY_DIR_NAME, type Confinement, type ImageRoot } from '@mpqemu/shared';
+
+/**
+ * Where the examples' files live: the test guest and sample disks that scripts/build-guest.sh
+ * and scripts/sample-disks.sh make (not in git). The examples refer to them as ../.cache/guest.
+ */
+export const DEFAULT_SAMPLES_DIR = fileURLToPath(
+  new URL('../../../../.cache/guest', import.meta.url),
+);
+
+export interface RootsOptions {
+  dataDir: string;
+  /** The samples' folder; null: none. Default DEFAULT_SAMPLES_DIR. */
+  samplesDir?: string | null;
+  /** From --image-root and MPQEMU_IMAGE_ROOTS. */
+  configured?: readonly string[];
+  /** The roots saved in the settings. */
+  saved?: () => Promise<readonly string[]>;
+}
+
+export interface ImageRoots {
+  /** The image library's folder (created 0700 when missing). */
+  libraryDir(): Promise<string>;
+  /** Every root and the data directory, real paths resolved now. */
+  confinement(): Promise<Confinement>;
+}
+
+async function real(path: string): Promise<string> {
+  // A root that does not exist (yet) cannot contain anything; its written form is harmless.
+  return realpath(path).catch(() => resolve(path));
+}
+
+export function libraryDirOf(dataDir: string): string {
+  return join(resolve(dataDir), LIBRARY_DIR_NAME);
+}
+
+/** The roots of a data directory. */
+export function createImageRoots(options: RootsOptions): ImageRoots {
+  const library = libraryDirOf(options.dataDir);
+  const samplesDir = options.samplesDir === undefined ? DEFAULT_SAMPLES_DIR : options.samplesDir;
+  return {
+    async libraryDir() {
+      await mkdir(library, { recursive: true, mode: 0o700 });
+      return library;
+    },
+    async confinement() {
+      const saved = options.saved ? await options.saved() : [];
+      const written: [string, ImageRoot['kind']][] = [
+        [library, 'library'],
+        ...(samplesDir === null ? [] : [[samplesDir, 'samples'] as [string, 'samples']]),
+        ...(options.configured ?? []).map((p): [string, 'configured'] => [p, 'configured']),
+        ...saved.map((p): [string, 'settings'] => [p, 'settings']),
+      ];
+      const roots = await Promise.all(
+        written.map(async ([path, kind]) => ({ path, real: await real(path), kind })),
+      );
+      return {
+        roots,
+        dataDir: await real(options.dataDir),
+        libraryDir: await real(library),
+      };
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * What the image and settings routers need: the roots, the saved settings, the qemu-img binary
+ * (only to create qcow2 images) and which runs hold which files.
+ */
+import { findExecutable } from '../probe/binary.ts';
+import { createSettingsStore, type SettingsStore } from '../store/settings.ts';
+import type { FilesInUse } from './library.ts';
+import { createImageRoots, type ImageRoots } from './roots.ts';
+
+export interface ImageService {
+  roots: ImageRoots;
+  settings: SettingsStore;
+  /** Absolute path of qemu-img; throws when it is not installed. */
+  qemuImg(): Promise<string>;
+  inUse: FilesInUse;
+}
+
+export interface ImageServiceOptions {
+  dataDir: string;
+  /** Default: createImageRoots over `dataDir` and its saved settings. */
+  roots?: ImageRoots;
+  settings?: SettingsStore;
+  inUse: FilesInUse;
+  qemuImg?: string;
+}
+
+/** Thrown when qemu-img is needed and missing. */
+export class QemuImgMissing extends Error {
+  override name = 'QemuImgMissing';
+  constructor() {
+    super(
+      'qemu-img not found; it creates qcow2 images. Install it with: apt-get install qemu-utils',
+    );
+  }
+}
+
+export function createImageService(options: ImageServiceOptions): ImageService {
+  const settings = options.settings ?? createSettingsStore(options.dataDir);
+  const roots =
+    options.roots ??
+    createImageRoots({
+      dataDir: options.dataDir,
+      saved: async () => (await settings.get()).imageRoots,
+    });
+  return {
+    roots,
+    settings,
+    inUse: options.inUse,
+    async qemuImg() {
+      const found = await findExecutable(options.qemuImg ?? 'qemu-img');
+      if (!found) throw new QemuImgMissing();
+      return found;
+    },
+  };
+}

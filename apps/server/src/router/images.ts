@@ -1,0 +1,78 @@
+/**
+ * The image library API (used by the image picker and the inspector). Every answer comes from
+ * parsing image headers through descriptors the server opened itself: no backing file is opened
+ * and no network protocol is contacted, whatever an image names.
+ */
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import {
+  createImage,
+  ImageCreateError,
+  IMAGE_NAME_PATTERN,
+  IMAGE_NAME_RULE,
+  MAX_IMAGE_MIB,
+} from '../images/create.ts';
+import { inspectPath, listImages } from '../images/library.ts';
+import { QemuImgMissing } from '../images/service.ts';
+import { publicProcedure, router } from '../trpc.ts';
+
+export type { ImageEntry, ImageListing, InspectResult } from '../images/library.ts';
+
+const HostPath = z.string().min(1, 'a path is required').max(4096);
+
+const CreateInput = z.strictObject({
+  /** An image root (as listed by images.list); default: the image library. */
+  root: HostPath.optional(),
+  name: z.string().regex(IMAGE_NAME_PATTERN, IMAGE_NAME_RULE),
+  format: z.enum(['qcow2', 'raw']),
+  sizeMiB: z
+    .number()
+    .int('must be a whole number of MiB')
+    .min(1, 'must be at least 1 MiB')
+    .max(MAX_IMAGE_MIB, `must be at most ${MAX_IMAGE_MIB} MiB (2 TiB)`),
+});
+
+export const imagesRouter = router({
+  /**
+   * The image roots (library, samples, configured, saved in the settings) and every image under
+   * them: path, root, detected format, virtual and allocated size, backing file name or null,
+   * and the ids of the runs using it now.
+   */
+  list: publicProcedure.query(async ({ ctx }) =>
+    listImages(await ctx.images.roots.confinement(), ctx.images.inUse),
+  ),
+  /**
+   * Creates an empty image (`qcow2` or sparse `raw`) named `name` in `root` (default: the image
+   * library). Atomic: no partial file on failure, never overwrites (CONFLICT). Returns the path.
+   */
+  create: publicProcedure.input(CreateInput).mutation(async ({ ctx, input }) => {
+    const confinement = await ctx.images.roots.confinement();
+    await ctx.images.roots.libraryDir();
+    try {
+      const qemuImg = input.format === 'qcow2' ? await ctx.images.qemuImg() : '';
+      const path = await createImage(input, confinement, qemuImg);
+      return { path };
+    } catch (e) {
+      if (e instanceof QemuImgMissing)
+        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
+      if (!(e instanceof ImageCreateError)) throw e;
+      const code =
+        e.kind === 'exists'
+          ? 'CONFLICT'
+          : e.kind === 'invalid'
+            ? 'BAD_REQUEST'
+            : 'INTERNAL_SERVER_ERROR';
+      throw new TRPCError({ code, message: `${e.field}: ${e.message}`, cause: e });
+    }
+  }),
+  /**
+   * The same detection for one typed path (the inspector): `{ ok: true, format, virtualSize,
+   * allocatedSize, backingFile, shown (both names when it resolves elsewhere), usedBy }` or
+   * `{ ok: false, code, message }` with the problem code the launcher would report.
+   */
+  inspect: publicProcedure
+    .input(z.strictObject({ path: HostPath }))
+    .query(async ({ ctx, input }) =>
+      inspectPath(input.path, await ctx.images.roots.confinement(), ctx.images.inUse),
+    ),
+});

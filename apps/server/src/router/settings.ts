@@ -1,0 +1,38 @@
+/** Settings of the server that the web app edits: today the image roots the user adds. */
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { MAX_SAVED_ROOTS, SettingsError } from '../store/settings.ts';
+import { publicProcedure, router } from '../trpc.ts';
+
+export const settingsRouter = router({
+  /**
+   * The saved image roots, plus every root in force (`roots`: library, samples, configured by
+   * flag or environment, saved) so the page can show which ones it cannot change.
+   */
+  get: publicProcedure.query(async ({ ctx }) => {
+    const [saved, confinement] = await Promise.all([
+      ctx.images.settings.get(),
+      ctx.images.roots.confinement(),
+    ]);
+    return { imageRoots: saved.imageRoots, roots: confinement.roots, dataDir: confinement.dataDir };
+  }),
+  /**
+   * Replaces the saved image roots. Each must be an absolute path to an existing directory outside
+   * the data directory; a refusal names the root (BAD_REQUEST, field `imageRoots.N`).
+   */
+  setImageRoots: publicProcedure
+    .input(z.strictObject({ imageRoots: z.array(z.string().max(4096)).max(MAX_SAVED_ROOTS) }))
+    .mutation(async ({ ctx, input }) => {
+      const { dataDir } = await ctx.images.roots.confinement();
+      try {
+        return await ctx.images.settings.setImageRoots(input.imageRoots, dataDir);
+      } catch (e) {
+        if (!(e instanceof SettingsError)) throw e;
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `imageRoots.${e.index}: ${e.message}`,
+          cause: e,
+        });
+      }
+    }),
+});
