@@ -10,6 +10,7 @@ import { createDesignerStore, isDirty } from './designer/store/store.ts';
 import { DialogHost } from './shell/dialogs.tsx';
 import { Dock } from './shell/dock.tsx';
 import { NoticeToast } from './shell/notice.tsx';
+import { ShortcutSheet } from './shell/shortcut-sheet.tsx';
 import { TopBar } from './shell/top-bar.tsx';
 import { useBootstrap } from './topologies/bootstrap.ts';
 import { useTopologyFiles } from './topologies/use-topology-files.ts';
@@ -34,6 +35,7 @@ function Workbench() {
       <Inspector />
       <NoticeToast />
       <DialogHost />
+      <ShortcutSheet />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useState } from 'react';
 import { StartStopButton } from '../runs/start-stop-button.tsx';
+import { FIT_VIEW } from '../designer/canvas/fit.ts';
 import { applyAutoLayout } from '../designer/store/commands.ts';
 import { addPaletteItem } from '../designer/store/gestures.ts';
 import { useDesigner, useDesignerStore, useHistory } from '../designer/store/context.tsx';
@@ -9,6 +10,8 @@ import { ExportMenu, ImportDialog } from '../import-export/index.ts';
 import { NewMenu } from '../topologies/new-menu.tsx';
 import { OpenDialog } from '../topologies/open-dialog.tsx';
 import type { useTopologyFiles } from '../topologies/use-topology-files.ts';
+import { openShortcutSheet } from './shortcut-sheet.tsx';
+import { setTheme, useTheme } from './theme.ts';
 import './top-bar.css';
 
 type Files = ReturnType<typeof useTopologyFiles>;
@@ -54,12 +57,13 @@ export function TopBar({ files }: { files: Files }) {
   const canUndo = useHistory((s) => s.pastStates.length > 0);
   const canRedo = useHistory((s) => s.futureStates.length > 0);
   const flow = useReactFlow();
+  const theme = useTheme();
   const [opening, setOpening] = useState(false);
   const [importing, setImporting] = useState(false);
   useEffect(() => {
     document.title = `${label}${name === null ? ' (not saved)' : ''}${dirty ? ' ●' : ''} · mpqemu studio`;
   }, [label, name, dirty]);
-  const fit = () => void flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1 });
+  const fit = () => void flow.fitView(FIT_VIEW);
 
   return (
     <header className="topbar" data-testid="topbar">
@@ -170,6 +174,20 @@ export function TopBar({ files }: { files: Files }) {
           }}
         >
           Auto-layout
+        </ToolButton>
+        <ToolButton
+          testId="theme-toggle"
+          title={theme === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme'}
+          onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+        >
+          {theme === 'dark' ? '☀' : '☾'}
+        </ToolButton>
+        <ToolButton
+          testId="tb-shortcuts"
+          title="Keyboard shortcuts (?)"
+          onClick={openShortcutSheet}
+        >
+          ?
         </ToolButton>
         <ToolButton
           testId="tb-new-process"
