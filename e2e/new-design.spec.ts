@@ -154,6 +154,13 @@ test.describe('designing from scratch', () => {
     await app.keyboard.press('Control+z');
     await expect(app.getByTestId('node-rp3')).toBeHidden();
 
+    // Palette search.
+    await app.getByTestId('palette-search').fill('nic');
+    await expect(app.getByTestId('palette-e1000e')).toBeVisible();
+    await expect(app.getByTestId('palette-lsi53c895a')).toBeHidden();
+    await app.getByTestId('palette-search').fill('');
+    await d.pane.click({ position: { x: 20, y: 20 } });
+
     // The keyboard shortcut sheet.
     await app.keyboard.press('?');
     await expect(app.getByTestId('shortcut-sheet')).toBeVisible();
@@ -162,7 +169,11 @@ test.describe('designing from scratch', () => {
     await app.keyboard.press('Escape');
     await expect(app.getByTestId('shortcut-sheet')).toBeHidden();
 
-    // The light theme: from the toggle (the default follows prefers-color-scheme).
+    // The theme follows prefers-color-scheme until the user picks one with the toggle.
+    await app.emulateMedia({ colorScheme: 'light' });
+    await expect(app.locator('html')).toHaveAttribute('data-theme', 'light');
+    await app.emulateMedia({ colorScheme: 'dark' });
+    await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark');
     await app.getByTestId('theme-toggle').click();
     await expect(app.locator('html')).toHaveAttribute('data-theme', 'light');
     await keepShot('light-theme');

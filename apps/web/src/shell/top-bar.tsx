@@ -3,7 +3,6 @@ import { useEffect, useState } from 'react';
 import { StartStopButton } from '../runs/start-stop-button.tsx';
 import { FIT_VIEW } from '../designer/canvas/fit.ts';
 import { applyAutoLayout } from '../designer/store/commands.ts';
-import { addPaletteItem } from '../designer/store/gestures.ts';
 import { useDesigner, useDesignerStore, useHistory } from '../designer/store/context.tsx';
 import { documentLabel, isDirty } from '../designer/store/store.ts';
 import { ExportMenu, ImportDialog } from '../import-export/index.ts';
@@ -35,7 +34,8 @@ function ToolButton({
       className="tool"
       data-testid={testId}
       title={title}
-      aria-label={title}
+      // Only a symbol needs a spoken name; a worded button is named by its words.
+      aria-label={typeof children === 'string' && /[A-Za-z]/.test(children) ? undefined : title}
       disabled={disabled}
       onClick={onClick}
     >
@@ -188,13 +188,6 @@ export function TopBar({ files }: { files: Files }) {
           onClick={openShortcutSheet}
         >
           ?
-        </ToolButton>
-        <ToolButton
-          testId="tb-new-process"
-          title="Add a new remote process"
-          onClick={() => addPaletteItem(store, { kind: 'process' })}
-        >
-          + Process
         </ToolButton>
       </nav>
       <div className="topbar__run">
