@@ -198,9 +198,9 @@ export function TopBar({ files }: { files: Files }) {
         <ImportDialog
           capabilities={caps}
           onClose={() => setImporting(false)}
-          onImport={(imported) =>
+          onImport={(imported, result) =>
             void files
-              .importDocument(imported, `VM "${imported.vm.name}"`)
+              .importDocument(imported, `VM "${imported.vm.name}"`, result)
               .then((done) => done && setImporting(false))
           }
         />

@@ -51,7 +51,7 @@ function Item({
 }) {
   return (
     <ContextMenu.Item
-      className="menu__item"
+      className="menu__item menu__item--row"
       data-testid={testId}
       disabled={disabled === true}
       onSelect={onSelect}
@@ -64,7 +64,7 @@ function Item({
 function Sub({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
   return (
     <ContextMenu.Sub>
-      <ContextMenu.SubTrigger className="menu__item menu__sub-trigger" data-testid={testId}>
+      <ContextMenu.SubTrigger className="menu__item menu__item--row menu__sub-trigger" data-testid={testId}>
         {label}
       </ContextMenu.SubTrigger>
       <ContextMenu.Portal>

@@ -8,6 +8,7 @@ import {
   planLaunch,
   withHostProblems,
   type Capabilities,
+  type ImportResult,
   type PlanResult,
   type Problem,
   type Topology,
@@ -53,6 +54,11 @@ export interface DesignerState {
    * check of the document's files (`hostProblems`).
    */
   problems: Problem[];
+  /**
+   * What the importer corrected, assumed or left out for this document (its issues and extra
+   * arguments); kept until another document is opened or the user dismisses it.
+   */
+  importReport: Pick<ImportResult, 'issues' | 'extraArgs'> | null;
   /** The last host check (topologies.hostCheck, or a refused Start) of the document's files. */
   hostProblems: Problem[];
   nodes: DesignerNode[];
@@ -67,7 +73,11 @@ export interface DesignerState {
   load: (
     topology: Topology,
     name: string | null,
-    options?: { saved?: boolean; template?: string | null },
+    options?: {
+      saved?: boolean;
+      template?: string | null;
+      importReport?: DesignerState['importReport'];
+    },
   ) => void;
   markSaved: (name: string, topology?: Topology) => void;
   setCaps: (caps: Capabilities) => void;
@@ -149,6 +159,7 @@ export function createDesignerStore(init: DesignerInit = {}) {
           topology: initial,
           name: init.name ?? null,
           template: null,
+          importReport: null,
           savedJson: stableJson(initial),
           caps,
           ...checked,
@@ -165,6 +176,7 @@ export function createDesignerStore(init: DesignerInit = {}) {
               topology: doc,
               name,
               template: options.template ?? null,
+              importReport: options.importReport ?? null,
               savedJson: options.saved === false ? '' : stableJson(doc),
               nodes: [],
               edges: [],
