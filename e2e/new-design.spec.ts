@@ -73,6 +73,7 @@ test.describe('designing from scratch', () => {
     const codes = await runPanel.startConfirmingWarnings();
     expect(codes).toContain('proxy.tcg-no-interrupts');
     await expect(runPanel.status).toHaveText('running', { timeout: BOOT_TIMEOUT });
+    expect(await seriousViolations(app)).toEqual([]);
     await runPanel.expectConsole(
       /mpqemu-guest: pci 0000:00:[0-9a-f]{2}\.0 1000:0012/,
       BOOT_TIMEOUT,

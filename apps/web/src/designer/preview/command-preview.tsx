@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { useRevealNode } from '../problems/problems-list.tsx';
 import { useDesigner } from '../store/context.tsx';
 import { CopyButton } from './copy-button.tsx';
+import './command-preview.css';
 
 /**
  * What would be started: the orchestrator's steps and one command line per process, from the

@@ -18,18 +18,16 @@ export function ImportReport() {
       <summary className="import-report__summary">
         Import report: {count} note{count === 1 ? '' : 's'}
         {report.extraArgs.length > 0 && `, ${report.extraArgs.length} argument(s) left out`}
-        <button
-          type="button"
-          className="btn btn--small import-report__dismiss"
-          data-testid="import-report-dismiss"
-          onClick={(e) => {
-            e.preventDefault();
-            store.setState({ importReport: null });
-          }}
-        >
-          Dismiss
-        </button>
       </summary>
+      {/* Outside the summary: a button inside it would be a control inside a control. */}
+      <button
+        type="button"
+        className="btn btn--small import-report__dismiss"
+        data-testid="import-report-dismiss"
+        onClick={() => store.setState({ importReport: null })}
+      >
+        Dismiss
+      </button>
       <ul className="import-report__list">
         {report.issues.map((issue, i) => (
           <li
