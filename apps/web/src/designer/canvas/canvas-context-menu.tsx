@@ -64,7 +64,10 @@ function Item({
 function Sub({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
   return (
     <ContextMenu.Sub>
-      <ContextMenu.SubTrigger className="menu__item menu__item--row menu__sub-trigger" data-testid={testId}>
+      <ContextMenu.SubTrigger
+        className="menu__item menu__item--row menu__sub-trigger"
+        data-testid={testId}
+      >
         {label}
       </ContextMenu.SubTrigger>
       <ContextMenu.Portal>
