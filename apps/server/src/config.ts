@@ -5,6 +5,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { imageRootProblem } from '@mpqemu/shared';
 import { z } from 'zod';
 import { tokenProblem } from './security/token.ts';
 
@@ -20,9 +21,12 @@ export interface Config {
   /** True when the user named the binary (then a missing one is fatal at start). */
   qemuExplicit: boolean;
   dataDir: string;
-  /** From MPQEMU_TOKEN; otherwise the token file is used (see security/token.ts). */
+  /** From MPQEMU_TOKEN; otherwise a fresh one each start (see security/token.ts). */
   token: string | undefined;
-  /** Allowed image directories; empty: anywhere the launcher's path rules allow. */
+  /**
+   * Image roots added to the image library and the samples' folder: every --image-root, else
+   * MPQEMU_IMAGE_ROOTS. Images, kernels and initrds come only from image roots.
+   */
   imageRoots: string[];
 }
 
@@ -32,11 +36,14 @@ export class ConfigError extends Error {
 }
 
 export const USAGE = `Usage: mpqemu-studio [--host ADDRESS] [--port PORT] [--data-dir DIR] [--qemu BINARY]
+                     [--image-root DIR]...
 
 Environment: MPQEMU_HOST, MPQEMU_PORT, MPQEMU_DATA_DIR, MPQEMU_QEMU, MPQEMU_TOKEN,
 MPQEMU_IMAGE_ROOTS (absolute directories separated by ":"). Flags win over the environment.
-The token is never taken on the command line: set MPQEMU_TOKEN or let the server create
-<data dir>/token (mode 0600).`;
+Disk images, kernels and initrds are taken only from image roots: the image library
+<data dir>/images, the examples' folder, --image-root / MPQEMU_IMAGE_ROOTS and those saved
+in the settings. The token is never taken on the command line: set MPQEMU_TOKEN, or the server
+makes a new one at every start (written to <data dir>/token, mode 0600, for you to find).`;
 
 const Host = z.union([z.ipv4(), z.ipv6(), z.literal('localhost')], {
   error: 'must be an IP address (e.g. 127.0.0.1) or "localhost"',
@@ -64,7 +71,15 @@ const Token = z.string().superRefine((v, ctx) => {
 const ImageRoots = z
   .string()
   .transform((v) => v.split(':').filter((p) => p !== ''))
-  .pipe(z.array(z.string().refine(isAbsolute, { message: 'each directory must be absolute' })));
+  .pipe(
+    z.array(
+      z.string().superRefine((v, ctx) => {
+        // The same rule as the settings: absolute, no `..`, not `/` nor a pseudo filesystem.
+        const bad = imageRootProblem(v);
+        if (bad) ctx.addIssue({ code: 'custom', message: `directory ${v.slice(0, 200)} ${bad}` });
+      }),
+    ),
+  );
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {
   const xdg = env.XDG_DATA_HOME;
@@ -72,7 +87,9 @@ function defaultDataDir(env: NodeJS.ProcessEnv): string {
   return join(base, 'mpqemu-studio');
 }
 
-function parseFlags(argv: readonly string[]): Record<string, string | boolean | undefined> {
+function parseFlags(
+  argv: readonly string[],
+): Record<string, string | boolean | string[] | undefined> {
   if (argv.some((a) => a === '--token' || a.startsWith('--token='))) {
     throw new ConfigError(
       '--token is not accepted: command lines are visible to every local user. Set MPQEMU_TOKEN or use the token file.',
@@ -88,6 +105,7 @@ function parseFlags(argv: readonly string[]): Record<string, string | boolean | 
         port: { type: 'string' },
         'data-dir': { type: 'string' },
         qemu: { type: 'string' },
+        'image-root': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -125,7 +143,12 @@ export function loadConfig(
   const qemu = pick('qemu', 'MPQEMU_QEMU');
   const dataDir = pick('data-dir', 'MPQEMU_DATA_DIR');
   const token = env.MPQEMU_TOKEN;
-  const roots = env.MPQEMU_IMAGE_ROOTS;
+  const rootFlags = flags['image-root'];
+  const roots = Array.isArray(rootFlags)
+    ? (['--image-root', rootFlags.join(':')] as const)
+    : env.MPQEMU_IMAGE_ROOTS === undefined
+      ? undefined
+      : (['MPQEMU_IMAGE_ROOTS', env.MPQEMU_IMAGE_ROOTS] as const);
   return {
     host: host ? check(host[0], Host, host[1]) : DEFAULT_HOST,
     port: port ? check(port[0], Port, port[1]) : DEFAULT_PORT,
@@ -134,6 +157,6 @@ export function loadConfig(
     // A relative --data-dir means what it means in a shell: relative to where we were started.
     dataDir: dataDir ? resolve(cwd, check(dataDir[0], Dir, dataDir[1])) : defaultDataDir(env),
     token: token === undefined ? undefined : check('MPQEMU_TOKEN', Token, token, true),
-    imageRoots: roots === undefined ? [] : check('MPQEMU_IMAGE_ROOTS', ImageRoots, roots),
+    imageRoots: roots === undefined ? [] : check(roots[0], ImageRoots, roots[1]),
   };
 }

@@ -10,7 +10,7 @@ import { DataDirBusy, lockDataDir } from './runs/data-dir-lock.ts';
 import { createRunManager, DEFAULT_KEEP_FINISHED, runsDirOf } from './runs/manager.ts';
 import { cleanStaleRuns, describeCleanup } from './runs/stale-runs.ts';
 import type { RunManager } from './runs/types.ts';
-import { resolveToken, TokenError } from './security/token.ts';
+import { resolveToken } from './security/token.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -78,13 +78,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   await checkQemu(config);
   await claimDataDir(config.dataDir);
-  let token: string;
-  try {
-    token = (await resolveToken(config.dataDir, config.token)).token;
-  } catch (e) {
-    if (e instanceof TokenError) fail(e.message, 2);
-    throw e;
-  }
+  const { token } = await resolveToken(config.dataDir, config.token);
   const capabilities = createCapabilityService(config.qemu);
   const runs = createRunManager({
     capabilities: () => capabilities.get(),

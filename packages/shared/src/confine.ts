@@ -54,3 +54,20 @@ export function confinementProblem(written: string, real: string, c: Confinement
   const roots = c.roots.map((r) => r.real).join(', ') || 'none';
   return `${shown} is outside the image roots (${roots}); move it into the image library or add its folder as an image root (settings, --image-root or MPQEMU_IMAGE_ROOTS)`;
 }
+
+/** Kernel pseudo-filesystems: their "files" are not images, and reading some has side effects. */
+const PSEUDO_FS = ['/proc', '/sys', '/dev'];
+
+/**
+ * Why `dir` cannot be an image root, or null. The whole filesystem and the kernel's pseudo
+ * filesystems are refused: the library lists and reads every file under a root.
+ */
+export function imageRootProblem(dir: string): string | null {
+  const bad = pathProblem(dir);
+  if (bad) return bad;
+  if (dir.replace(/\/+$/, '') === '')
+    return 'is the whole filesystem; choose the folder that holds your images';
+  const pseudo = PSEUDO_FS.find((p) => isInside(dir, p));
+  if (pseudo) return `is inside ${pseudo}, which holds no disk images`;
+  return null;
+}

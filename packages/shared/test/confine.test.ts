@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { confinementProblem, describeHostPath, isInside, type Confinement } from '../src/index.ts';
+import {
+  confinementProblem,
+  describeHostPath,
+  imageRootProblem,
+  isInside,
+  type Confinement,
+} from '../src/index.ts';
 
 const c: Confinement = {
   roots: [
@@ -41,5 +47,16 @@ describe('confinementProblem', () => {
     expect(isInside('/home/u/vms2/a', '/home/u/vms')).toBe(false);
     expect(isInside('/anything', '/')).toBe(true);
     expect(describeHostPath('/a', '/a')).toBe('/a');
+  });
+});
+
+describe('imageRootProblem', () => {
+  it('refuses the whole filesystem and the pseudo filesystems, accepts a folder', () => {
+    expect(imageRootProblem('/')).toMatch(/whole filesystem/);
+    expect(imageRootProblem('/proc/self/root')).toMatch(/inside \/proc/);
+    expect(imageRootProblem('/sys')).toMatch(/inside \/sys/);
+    expect(imageRootProblem('/devices')).toBeNull();
+    expect(imageRootProblem('vms')).toMatch(/absolute/);
+    expect(imageRootProblem('/home/u/vms')).toBeNull();
   });
 });

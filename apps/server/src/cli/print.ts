@@ -1,4 +1,10 @@
-import { planLaunch, renderReadableText, type Capabilities, type Topology } from '@mpqemu/shared';
+import {
+  passFilesByFd,
+  planLaunch,
+  renderReadableText,
+  type Capabilities,
+  type Topology,
+} from '@mpqemu/shared';
 import { EXIT, type CliIo } from './io.ts';
 import { reportProblems } from './report.ts';
 
@@ -8,8 +14,9 @@ export interface PrintOptions {
 }
 
 /**
- * `mpqemu print`: the plan as readable command lines, or as JSON (`processes` with argv and fds,
- * `problems`). A topology with errors has no plan: exit 1 with its problems.
+ * `mpqemu print`: the plan as readable command lines, or as JSON (`processes` with argv, fds and
+ * files, `problems`). It is the plan `mpqemu up` runs: images, kernel and initrd passed as
+ * descriptors, each named. A topology with errors has no plan: exit 1 with its problems.
  */
 export function printPlan(
   topology: Topology,
@@ -18,19 +25,25 @@ export function printPlan(
   io: CliIo,
 ): number {
   const planned = planLaunch(topology, caps, options.runDir ? { runDir: options.runDir } : {});
+  const plan = planned.ok ? passFilesByFd(planned.plan) : null;
   if (options.json) {
-    const processes = planned.ok
-      ? planned.plan.processes.map(({ name, role, argv, fds }) => ({ name, role, argv, fds }))
-      : [];
+    const processes =
+      plan?.processes.map(({ name, role, argv, fds, files }) => ({
+        name,
+        role,
+        argv,
+        fds,
+        files: files ?? {},
+      })) ?? [];
     const problems = planned.ok ? planned.plan.problems : planned.problems;
     io.stdout(`${JSON.stringify({ processes, problems }, null, 2)}\n`);
     return planned.ok ? EXIT.ok : EXIT.failed;
   }
-  if (!planned.ok) {
-    reportProblems(planned.problems, io);
+  if (!planned.ok || plan === null) {
+    reportProblems(planned.ok ? [] : planned.problems, io);
     return EXIT.failed;
   }
-  io.stdout(renderReadableText(planned.plan));
-  reportProblems(planned.plan.problems, io);
+  io.stdout(renderReadableText(plan));
+  reportProblems(plan.problems, io);
   return EXIT.ok;
 }

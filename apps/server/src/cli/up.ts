@@ -10,6 +10,7 @@ import {
   type RunInfo,
   type Topology,
 } from '@mpqemu/shared';
+import { DataDirInsecure } from '../security/data-dir.ts';
 import { DataDirBusy, lockDataDir, type DataDirLock } from '../runs/data-dir-lock.ts';
 import { createRunManager, DEFAULT_KEEP_FINISHED, runsDirOf } from '../runs/manager.ts';
 import { cleanStaleRuns, describeCleanup } from '../runs/stale-runs.ts';
@@ -54,6 +55,10 @@ async function claimDataDir(dataDir: string, io: CliIo): Promise<DataDirLock | n
     if (line) io.stderr(`[mpqemu] ${line}\n`);
     return lock;
   } catch (e) {
+    if (e instanceof DataDirInsecure) {
+      io.stderr(`${e.message}\n`);
+      return null;
+    }
     if (!(e instanceof DataDirBusy)) throw e;
     io.stderr(`${e.message}; stop it, or set MPQEMU_DATA_DIR to another directory\n`);
     return null;

@@ -3,6 +3,7 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { createContext, type Services } from '../context.ts';
 import { appRouter } from '../router/index.ts';
+import { feedLimit } from '../security/feed-limit.ts';
 import { securityGuard, type GuardOptions } from '../security/guard.ts';
 import { securityHeaders } from '../security/headers.ts';
 import { refuse } from '../security/refuse.ts';
@@ -10,6 +11,13 @@ import { webApp } from './web-app.ts';
 
 /** Large enough for any document the schema accepts in practice; a bound on hostile bodies. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+// tRPC keeps a flat map of dotted paths to procedures; its static type is the nested one.
+const procedures = appRouter._def.procedures as unknown as Record<
+  string,
+  { _def: { type: string } }
+>;
+const isFeed = (path: string): boolean => procedures[path]?._def.type === 'subscription';
 
 export interface AppOptions {
   services: Services;
@@ -23,6 +31,7 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.use(securityHeaders);
   app.use(securityGuard(options.guard));
+  app.use('/trpc', feedLimit(isFeed));
   app.use(
     '/trpc',
     createExpressMiddleware({

@@ -3,13 +3,30 @@
  * listen on port 0 and read the real port back.
  */
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Services } from '../context.ts';
 import { hostPolicy, type HostPolicy } from '../security/hosts.ts';
 import { refuseUpgrades } from '../security/upgrade.ts';
 import { createTokenVerifier } from '../security/verifier.ts';
 import { createApp } from './app.ts';
+
+/**
+ * Bounds on sockets, so that idle connections from another local user cannot exhaust our
+ * descriptors (20,000 of them once did): a cap on open connections (the kernel's backlog holds
+ * the rest, costing us nothing), a short deadline to send a request's headers (an idle or
+ * unauthenticated socket is closed within it), and a short keep-alive between requests.
+ * Feeds are not idle: tRPC sends a comment every 10 s (trpc.ts).
+ */
+export const SOCKET_LIMITS = {
+  maxConnections: 256,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+  /** Without traffic either way; feeds send a comment every 10 s, so they are never idle. */
+  idleSocketMs: 30_000,
+} as const;
 
 export interface ServerOptions {
   host: string;
@@ -18,6 +35,8 @@ export interface ServerOptions {
   services: Services;
   webDist?: string;
   log?: (message: string) => void;
+  /** Tests shorten these; the defaults are SOCKET_LIMITS. */
+  limits?: Partial<Record<keyof typeof SOCKET_LIMITS, number>>;
 }
 
 export interface RunningServer {
@@ -51,7 +70,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       verifier: createTokenVerifier(options.token),
     },
   });
-  const server = createServer(app);
+  const limits = { ...SOCKET_LIMITS, ...options.limits };
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+    },
+    app,
+  );
+  server.maxConnections = limits.maxConnections;
+  server.timeout = limits.idleSocketMs;
+  // headersTimeout only runs once bytes arrive: a socket that never sends one (the flood that
+  // exhausted our descriptors) gets the same short deadline for its first request here.
+  server.on('connection', (socket: Socket) => socket.setTimeout(limits.headersTimeoutMs));
+  server.on('request', (req: IncomingMessage) => req.socket.setTimeout(limits.idleSocketMs));
   refuseUpgrades(server);
   server.listen(options.port, options.host);
   await Promise.race([

@@ -17,6 +17,7 @@
  */
 import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { secureDataDir } from '../security/data-dir.ts';
 import { join } from 'node:path';
 import { execa, type Options } from 'execa';
 import { findExecutable } from '../probe/binary.ts';
@@ -80,6 +81,8 @@ export async function lockDataDir(dataDir: string, role: string): Promise<DataDi
     );
   }
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // Before the lock file is created in it: a directory of another user is refused here.
+  await secureDataDir(dataDir);
   const path = lockFilePath(dataDir);
   // Never truncated before it is ours: the holder's pid is in it. No symlink is followed.
   const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);

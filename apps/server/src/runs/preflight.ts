@@ -5,6 +5,7 @@
  * for the launch: QEMU inherits them and never opens these names itself.
  */
 import {
+  describeHostPath,
   driveModel,
   type Confinement,
   type ImageFormat,
@@ -200,6 +201,17 @@ export async function preflight(
       return;
     }
     opened.push({ file: result.file, write: file.write });
+    if (result.file.real !== file.path) {
+      // Allowed, but not what the document says: people see both names before it runs.
+      warnings.push(
+        problem(
+          'warning',
+          'host.path-resolves-elsewhere',
+          file,
+          `${file.what} ${describeHostPath(file.path, result.file.real)}; that file is used`,
+        ),
+      );
+    }
     resolved = file.set(resolved, result.file.real);
     if (file.format !== undefined) images.push(checkImage(file, result.file, options));
   });

@@ -5,7 +5,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isInside, pathProblem } from '@mpqemu/shared';
+import { imageRootProblem, isInside } from '@mpqemu/shared';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic.ts';
 import { readStoreFile } from './read-file.ts';
@@ -36,12 +36,16 @@ export interface SettingsStore {
 }
 
 async function checkRoot(root: string, index: number, dataDirReal: string): Promise<void> {
-  const bad = pathProblem(root);
+  const bad = imageRootProblem(root);
   if (bad) throw new SettingsError(`image root ${index + 1} (${root.slice(0, 200)}) ${bad}`, index);
   const st = await stat(root).catch(() => null);
   if (!st) throw new SettingsError(`image root ${root} does not exist`, index);
   if (!st.isDirectory()) throw new SettingsError(`image root ${root} is not a directory`, index);
-  if (isInside(await realpath(root), dataDirReal)) {
+  const real = await realpath(root);
+  const badReal = imageRootProblem(real);
+  if (badReal)
+    throw new SettingsError(`image root ${root} resolves to ${real}, which ${badReal}`, index);
+  if (isInside(real, dataDirReal)) {
     throw new SettingsError(
       `image root ${root} is inside the data directory; use its image library instead`,
       index,

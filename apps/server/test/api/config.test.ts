@@ -52,6 +52,10 @@ describe('configuration', () => {
       ['--port', '0', '--host', 'localhost', '--data-dir', 'rel', '--qemu=qemu-x'],
       env,
     );
+    expect(config(['--image-root', '/x', '--image-root', '/y'], env).imageRoots).toEqual([
+      '/x',
+      '/y',
+    ]);
     expect(c).toMatchObject({
       port: 0,
       host: 'localhost',
@@ -69,7 +73,12 @@ describe('configuration', () => {
     [
       [],
       { MPQEMU_IMAGE_ROOTS: 'relative:/abs' },
-      /^MPQEMU_IMAGE_ROOTS each directory must be absolute/,
+      /^MPQEMU_IMAGE_ROOTS directory relative must be absolute/,
+    ],
+    [
+      ['--image-root', '/a/../etc'],
+      {},
+      /^--image-root directory \/a\/\.\.\/etc must not contain "\.\." segments/,
     ],
     [['--bogus'], {}, /Unknown option '--bogus'/],
     [['extra'], {}, /Unexpected argument 'extra'/],

@@ -16,6 +16,7 @@ import {
   makeFifo,
   type CountingListener,
 } from '../images/hostile.ts';
+import { loadExample, TCG_ACK, waitForRun } from '../runs/helpers.ts';
 import { callerFor, createTestEnv, type TestEnv } from './harness.ts';
 
 let env: TestEnv;
@@ -156,6 +157,27 @@ describe('hostile backing files', () => {
   });
 });
 
+describe('images in use', () => {
+  it('names the run that holds an image while it runs, and no longer once it stopped', async () => {
+    const { path } = await caller.images.create({ name: 'run.img', format: 'raw', sizeMiB: 16 });
+    const example = loadExample('upstream-lsi.json');
+    const topology = {
+      ...example,
+      drives: example.drives.map((d) => ({ ...d, image: { ...d.image, path } })),
+    };
+    const started = await env.services.runs.start(topology, { acknowledged: TCG_ACK });
+    try {
+      await waitForRun(env.services.runs, started.id, (r) => r.status === 'running');
+      const listed = (await caller.images.list()).images.find((i) => i.path === path);
+      expect(listed?.usedBy).toEqual([started.id]);
+      expect(await caller.images.inspect({ path })).toMatchObject({ usedBy: [started.id] });
+    } finally {
+      await env.services.runs.stop(started.id, { force: true });
+    }
+    expect(await caller.images.inspect({ path })).toMatchObject({ ok: true, usedBy: [] });
+  });
+});
+
 describe('settings', () => {
   it('saves valid image roots, whose images are then listed, and names a bad one', async () => {
     const extra = join(outside, 'vms');
@@ -176,6 +198,8 @@ describe('settings', () => {
       caller.settings.setImageRoots({ imageRoots: [extra, env.dataDir] }),
     );
     expect(inData.message).toMatch(/imageRoots\.1: .*inside the data directory/);
+    const whole = await trpcError(caller.settings.setImageRoots({ imageRoots: ['/'] }));
+    expect(whole.message).toMatch(/imageRoots\.0: .*whole filesystem/);
     const missing = await trpcError(
       caller.settings.setImageRoots({ imageRoots: [join(outside, 'nope')] }),
     );

@@ -1,6 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_CAPABILITIES, planLaunch, renderReadableText, validate } from '@mpqemu/shared';
+import {
+  DEFAULT_CAPABILITIES,
+  passFilesByFd,
+  planLaunch,
+  renderReadableText,
+  validate,
+} from '@mpqemu/shared';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { BIN, EXAMPLES, REPO, cli, loadExample, tempDir } from './helpers.ts';
@@ -17,17 +23,18 @@ async function tempFile(name: string, text: string): Promise<string> {
 describe.each(['upstream-lsi', 'rich'])('mpqemu on examples/%s.json', (name) => {
   const file = join(EXAMPLES, `${name}.json`);
 
-  it('print --json gives exactly the planner processes and problems', async () => {
+  it('print --json gives exactly the planned processes (files passed by fd) and problems', async () => {
     const r = await cli(['print', file, '--json']);
     expect(r.exitCode).toBe(0);
     const planned = planLaunch(await loadExample(name), DEFAULT_CAPABILITIES);
     if (!planned.ok) throw new Error('example has errors');
     expect(JSON.parse(r.stdout)).toEqual({
-      processes: planned.plan.processes.map(({ name, role, argv, fds }) => ({
+      processes: passFilesByFd(planned.plan).processes.map(({ name, role, argv, fds, files }) => ({
         name,
         role,
         argv,
         fds,
+        files,
       })),
       problems: planned.plan.problems,
     });
@@ -38,7 +45,9 @@ describe.each(['upstream-lsi', 'rich'])('mpqemu on examples/%s.json', (name) => 
     expect(r.exitCode).toBe(0);
     const planned = planLaunch(await loadExample(name), DEFAULT_CAPABILITIES, { runDir: '/tmp/x' });
     if (!planned.ok) throw new Error('example has errors');
-    expect(r.stdout).toBe(renderReadableText(planned.plan).trimEnd());
+    expect(r.stdout).toBe(renderReadableText(passFilesByFd(planned.plan)).trimEnd());
+    // Every descriptor says which file it is.
+    expect(r.stdout).toMatch(/fd \d+ = \S+\/vmlinuz opened read-only/);
     expect(r.stderr).toContain('warning\tproxy.tcg-no-interrupts\tvm.accel:');
   });
 

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ensureGuest, privateExample, processesMentioning, waitForText } from './helpers.ts';
@@ -10,7 +10,8 @@ function startUp(file: string, dataDir: string) {
   const child = execa('node', [BIN, 'up', file, '--yes'], {
     reject: false,
     stdin: 'ignore',
-    env: { MPQEMU_DATA_DIR: dataDir },
+    // The private disks live next to the data directory: that folder is made an image root.
+    env: { MPQEMU_DATA_DIR: dataDir, MPQEMU_IMAGE_ROOTS: dirname(dataDir) },
   });
   let stdout = '';
   let stderr = '';
@@ -30,6 +31,20 @@ describe('mpqemu up (real QEMU, TCG)', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('proxy.tcg-no-interrupts');
     expect(r.stderr).toContain('pass --yes');
+    expect(await processesMentioning(dir)).toEqual([]);
+  });
+
+  it('refuses a disk outside the image roots, naming the drive, before starting anything', async () => {
+    const { file, dir } = await privateExample('upstream-lsi');
+    const r = await execa('node', [BIN, 'up', file, '--yes'], {
+      reject: false,
+      stdin: 'ignore',
+      env: { MPQEMU_DATA_DIR: join(dir, 'data') },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(
+      /^error\thost\.outside-roots\tdrives\[0\]\.image\.path: drive disk0: image \S+disk0\.raw is outside the image roots/m,
+    );
     expect(await processesMentioning(dir)).toEqual([]);
   });
 

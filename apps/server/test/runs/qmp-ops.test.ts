@@ -59,7 +59,7 @@ beforeAll(async () => {
   env = await createTestEnv();
   caller = callerFor(env.services);
   const started = await caller.runs.start({
-    topology: upstreamOnOwnDisk(env.dataDir),
+    topology: upstreamOnOwnDisk(join(env.dataDir, 'images')),
     acknowledged: TCG_ACK,
   });
   runId = started.id;

@@ -97,11 +97,10 @@ describe('start() refuses before starting anything', () => {
     writeFileSync(fake, Buffer.alloc(1024 * 1024));
     const t = withDiskImage(loadExample('upstream-lsi.json'), fake, 'qcow2');
     const e = await refusal(manager.start(t, { acknowledged: TCG_ACK }));
-    // Told from the header: the file says what it really is.
-    expect(e.message).toContain(
-      `drive disk0: image ${fake} holds a raw image but the drive's format is qcow2; set the format to raw`,
+    expect(e.message).toBe(
+      `host check failed: drive disk0: image ${fake} holds a raw image but the drive's format is qcow2; set the format to raw`,
     );
-    expect(e.problems[0]?.code).toBe('host.format-mismatch');
+    expect(e.problems[0]).toMatchObject({ code: 'host.format-mismatch', nodeIds: ['disk0'] });
     expectNothingStarted(manager, dataDir);
   });
 
@@ -112,7 +111,7 @@ describe('start() refuses before starting anything', () => {
       }),
     );
     expect(e.problems[0]?.code).toBe('host.outside-roots');
-    expect(e.message).toContain('/etc/hostname is outside the allowed image directories');
+    expect(e.message).toContain('/etc/hostname is outside the image roots');
     expectNothingStarted(manager, dataDir);
   });
 

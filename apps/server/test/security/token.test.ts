@@ -1,4 +1,14 @@
-import { chmod, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,9 +16,9 @@ import {
   generateToken,
   MIN_TOKEN_LENGTH,
   resolveToken,
-  TokenError,
   tokenFilePath,
 } from '../../src/security/token.ts';
+import { secureDataDir } from '../../src/security/data-dir.ts';
 import { createTokenVerifier } from '../../src/security/verifier.ts';
 
 let dir: string;
@@ -19,46 +29,70 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('token file', () => {
-  it('creates a 256-bit token in a 0600 file and reuses it', async () => {
+describe('token of a start', () => {
+  it('is fresh at every start, and the file only reports it (0600)', async () => {
     const first = await resolveToken(dir, undefined);
     expect(first.source).toBe('generated');
     expect(first.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(first.token, 'base64url')).toHaveLength(32);
-    const st = await stat(tokenFilePath(dir));
-    expect(st.mode & 0o777).toBe(0o600);
+    expect((await stat(tokenFilePath(dir))).mode & 0o777).toBe(0o600);
     expect((await readFile(tokenFilePath(dir), 'utf8')).trim()).toBe(first.token);
     const second = await resolveToken(dir, undefined);
-    expect(second).toEqual({ token: first.token, source: 'file', file: tokenFilePath(dir) });
+    expect(second.token).not.toBe(first.token);
+    expect((await readFile(tokenFilePath(dir), 'utf8')).trim()).toBe(second.token);
+  });
+
+  it('never takes a token planted in the file', async () => {
+    const planted = 'p'.repeat(43);
+    await writeFile(tokenFilePath(dir), `${planted}\n`, { mode: 0o600 });
+    expect((await resolveToken(dir, undefined)).token).not.toBe(planted);
+  });
+
+  it('replaces a symbolic link planted as the file, never writing through it', async () => {
+    const target = join(dir, 'elsewhere');
+    await writeFile(target, 'keep', { mode: 0o600 });
+    await symlink(target, tokenFilePath(dir));
+    const { token } = await resolveToken(dir, undefined);
+    expect(await readFile(target, 'utf8')).toBe('keep');
+    expect((await lstat(tokenFilePath(dir))).isSymbolicLink()).toBe(false);
+    expect((await readFile(tokenFilePath(dir), 'utf8')).trim()).toBe(token);
   });
 
   it('makes a different token each time', () => {
     expect(new Set(Array.from({ length: 50 }, generateToken)).size).toBe(50);
   });
 
-  it('takes MPQEMU_TOKEN without writing it to disk', async () => {
+  it('takes MPQEMU_TOKEN without writing it to disk, and removes an old file', async () => {
+    await resolveToken(dir, undefined);
     const token = 'x'.repeat(MIN_TOKEN_LENGTH);
     expect(await resolveToken(dir, token)).toEqual({ token, source: 'env', file: null });
     await expect(stat(tokenFilePath(dir))).rejects.toThrow(/ENOENT/);
   });
+});
 
-  it('refuses a token file other users can read', async () => {
-    await resolveToken(dir, undefined);
-    await chmod(tokenFilePath(dir), 0o644);
-    const e = await resolveToken(dir, undefined).catch((err: unknown) => err);
-    expect(e).toBeInstanceOf(TokenError);
-    expect((e as Error).message).toMatch(/readable by other users \(mode 644\)/);
+describe('data directory privacy', () => {
+  it('fixes group/other permissions on the directory and everything in it', async () => {
+    await chmod(dir, 0o755);
+    await mkdir(join(dir, 'topologies'), { mode: 0o755 });
+    await writeFile(join(dir, 'topologies', 'a.json'), '{}', { mode: 0o644 });
+    await writeFile(join(dir, 'settings.json'), '{}', { mode: 0o600 });
+    expect(await secureDataDir(dir)).toBe(3);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, 'topologies'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, 'topologies', 'a.json'))).mode & 0o777).toBe(0o600);
+    expect(await secureDataDir(dir)).toBe(0);
   });
 
-  it('refuses a symbolic link and a short token', async () => {
-    await writeFile(join(dir, 'elsewhere'), 'y'.repeat(64), { mode: 0o600 });
-    await symlink(join(dir, 'elsewhere'), tokenFilePath(dir));
-    await expect(resolveToken(dir, undefined)).rejects.toThrow(/symbolic link/);
-    await rm(tokenFilePath(dir));
-    await writeFile(tokenFilePath(dir), 'short\n', { mode: 0o600 });
-    const e = (await resolveToken(dir, undefined).catch((err: unknown) => err)) as Error;
-    expect(e.message).toMatch(/5 characters; at least 32/);
-    expect(e.message).not.toContain('short');
+  it('does not follow a symbolic link out of it', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'mpqemu-outside-'));
+    try {
+      await writeFile(join(outside, 'f'), '', { mode: 0o644 });
+      await symlink(outside, join(dir, 'link'));
+      await secureDataDir(dir);
+      expect((await stat(join(outside, 'f'))).mode & 0o777).toBe(0o644);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { applyAutoLayout } from '../designer/store/commands.ts';
 import { useDesigner, useDesignerStore, useHistory } from '../designer/store/context.tsx';
 import { documentLabel, isDirty } from '../designer/store/store.ts';
 import { ExportMenu, ImportDialog } from '../import-export/index.ts';
+import { SettingsButton } from '../settings/settings-button.tsx';
 import { NewMenu } from '../topologies/new-menu.tsx';
 import { OpenDialog } from '../topologies/open-dialog.tsx';
 import type { useTopologyFiles } from '../topologies/use-topology-files.ts';
@@ -189,6 +190,7 @@ export function TopBar({ files }: { files: Files }) {
         >
           ?
         </ToolButton>
+        <SettingsButton />
       </nav>
       <div className="topbar__run">
         <StartStopButton topology={topology} topologyName={name} problems={problems} />
