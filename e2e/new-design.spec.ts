@@ -155,6 +155,22 @@ test.describe('designing from scratch', () => {
     await app.keyboard.press('Control+z');
     await expect(app.getByTestId('node-rp3')).toBeHidden();
 
+    // A box selection leaves its rectangle over the nodes; a palette drop there lands on the node
+    // under it. (The blocked drop seen by hand was not reproduced by Playwright's synthetic drag.)
+    await d.pane.click({ position: { x: 20, y: 20 } });
+    const lsi = await d.node('rp0').boundingBox();
+    if (!lsi) throw new Error('no rp0');
+    await app.keyboard.down('Shift');
+    await app.mouse.move(lsi.x - 10, lsi.y - 10);
+    await app.mouse.down();
+    await app.mouse.move(lsi.x + lsi.width + 10, lsi.y + lsi.height + 10, { steps: 8 });
+    await app.mouse.up();
+    await app.keyboard.up('Shift');
+    await expect(app.locator('.react-flow__nodesselection-rect')).toBeVisible();
+    await d.dropOnNode('scsi-hd', 'lsi0');
+    await expect(app.locator('[data-testid^="node-disk"][data-attached="lsi0"]')).toHaveCount(2);
+    await app.keyboard.press('Control+z');
+
     // Palette search.
     await app.getByTestId('palette-search').fill('nic');
     await expect(app.getByTestId('palette-e1000e')).toBeVisible();

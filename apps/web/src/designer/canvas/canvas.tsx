@@ -7,7 +7,6 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
-  useStoreApi,
   type Connection,
   type Edge,
   type OnNodeDrag,
@@ -28,6 +27,7 @@ import { CanvasContextMenu } from './canvas-context-menu.tsx';
 import { ChannelEdgeView, DriveEdgeView } from './edges.tsx';
 import { EmptyCanvasHint } from './empty-hint.tsx';
 import { FIT_VIEW } from './fit.ts';
+import './canvas.css';
 import { hitTest } from './hit-test.ts';
 import { DeviceNodeComponent } from './device-node.tsx';
 import { DriveNodeComponent } from './drive-node.tsx';
@@ -74,7 +74,6 @@ export function Canvas() {
   const onNodesChange = useDesigner((s) => s.onNodesChange);
   const onEdgesChange = useDesigner((s) => s.onEdgesChange);
   const { screenToFlowPosition } = useReactFlow<DesignerNode, DesignerEdge>();
-  const flowStore = useStoreApi<DesignerNode, DesignerEdge>();
   const [minimap, setMinimap] = useState(true);
   const theme = useTheme();
 
@@ -89,11 +88,6 @@ export function Canvas() {
       const kind = paletteKind(e.dataTransfer.types);
       if (!kind) return;
       e.preventDefault();
-      // A box selection's rectangle stays on top of the nodes after the box is drawn; a drop
-      // must land on what is under it, so the rectangle goes as soon as a palette drag arrives.
-      if (flowStore.getState().nodesSelectionActive) {
-        flowStore.setState({ nodesSelectionActive: false });
-      }
       e.dataTransfer.dropEffect = 'copy';
       const hit = hitTest(store.getState().topology, pointOf(e));
       store
@@ -106,7 +100,7 @@ export function Canvas() {
               : null,
         );
     },
-    [store, pointOf, flowStore],
+    [store, pointOf],
   );
 
   const onDrop = useCallback(
