@@ -55,7 +55,10 @@ export function fifoOpened(path: string): boolean {
 }
 
 /** The three hostile backings of the issue, each pointing at `port` or at `fifo`. */
-export function hostileBackings(port: number, fifo: string): Record<string, string> {
+export function hostileBackings(
+  port: number,
+  fifo: string,
+): Record<'nbd' | 'http' | 'json', string> {
   return {
     nbd: `nbd:127.0.0.1:${port}`,
     http: `http://127.0.0.1:${port}/disk.img`,

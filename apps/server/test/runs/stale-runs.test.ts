@@ -3,7 +3,7 @@
  * the real server and QEMU under TCG, killed with SIGKILL so no exit handler runs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,7 +41,9 @@ function upstreamLsi() {
   const loaded = loadTopologyText(readFileSync(example, 'utf8'));
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   const topology = resolveDocumentPaths(loaded.topology, dirname(example));
-  const disk = join(dataDir, 'disk0.img');
+  // In the image library: the data directory's other files can never be attached.
+  mkdirSync(join(dataDir, 'images'), { recursive: true });
+  const disk = join(dataDir, 'images', 'disk0.img');
   execFileSync('qemu-img', ['create', '-q', '-f', 'raw', disk, '16M']);
   return {
     ...topology,
