@@ -35,6 +35,9 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     viewport: { width: 1440, height: 900 },
+    // The app follows prefers-color-scheme; the specs and their screenshots use the dark theme
+    // unless they ask for the light one.
+    colorScheme: 'dark',
     trace: 'on-first-retry',
     screenshot: 'only-on-failure',
     launchOptions: CHROMIUM_LAUNCH,

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { loadTopologyText } from '@mpqemu/shared';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -36,6 +37,47 @@ test.describe('import and export', () => {
     await expect(d.line('main')).toContainText('memory-backend-memfd');
   });
 
+  test('the import report says what was read differently, and stays after the import', async ({
+    app,
+    designer: d,
+    keepShot,
+  }) => {
+    await d.openSample();
+    await app.getByTestId('tb-import').click();
+    await app.getByTestId('import-text').fill(UPSTREAM_LINES);
+    await app.getByTestId('import-confirm').click();
+    const confirm = app.getByTestId('confirm-ok');
+    if (await confirm.isVisible()) await confirm.click();
+    await expect(d.node('lsi1')).toBeVisible();
+
+    await d.dockTab('problems');
+    const report = app.getByTestId('import-report');
+    await expect(report).toBeVisible();
+    const items = report.getByTestId('import-report-item');
+    await expect(items.filter({ hasText: '-object: trailing comma ignored' })).toHaveCount(1);
+    await expect(
+      items.filter({ hasText: 'x-pci-proxy-dev id=lsi1: socket=3 read as the channel fd=' }),
+    ).toHaveCount(1);
+    await expect(items.filter({ hasText: 'x-remote-object devid=lsi1: fd=4 dropped' })).toHaveCount(
+      1,
+    );
+    await expect(items.filter({ hasText: /format/ })).not.toHaveCount(0);
+    await expect(items.filter({ hasText: 'no remote process' })).toHaveCount(0);
+    await keepShot('import-report');
+    const axe = await new AxeBuilder({ page: app }).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual(
+      [],
+    );
+
+    // Still there after an edit; gone once dismissed.
+    await d.node('drive1').click();
+    await app.getByTestId('drive-readonly').check();
+    await d.dockTab('problems');
+    await expect(report).toBeVisible();
+    await app.getByTestId('import-report-dismiss').click();
+    await expect(report).toBeHidden();
+  });
+
   test('a parse error points at the word and imports nothing', async ({ app, designer: d }) => {
     await d.openSample();
     await app.getByTestId('tb-import').click();
@@ -50,7 +92,7 @@ test.describe('import and export', () => {
     designer: d,
   }, testInfo) => {
     await d.openSample();
-    await app.getByTestId('export-menu').locator('summary').click();
+    await app.getByTestId('export-menu').click();
 
     const jsonDownload = app.waitForEvent('download');
     await app.getByTestId('export-json').click();
@@ -63,6 +105,13 @@ test.describe('import and export', () => {
       'vblk0',
     ]);
 
+    // The menu closes after a choice, and on Escape.
+    await expect(app.getByTestId('export-menu-items')).toBeHidden();
+    await app.getByTestId('export-menu').click();
+    await expect(app.getByTestId('export-menu-items')).toBeVisible();
+    await app.keyboard.press('Escape');
+    await expect(app.getByTestId('export-menu-items')).toBeHidden();
+    await app.getByTestId('export-menu').click();
     const scriptDownload = app.waitForEvent('download');
     await app.getByTestId('export-script').click();
     // Saved under its own name: the .mjs extension tells Node it is an ES module.

@@ -3,12 +3,14 @@ import { useState } from 'react';
 import { Canvas } from './designer/canvas/canvas.tsx';
 import { Inspector } from './designer/inspector/inspector.tsx';
 import { Palette } from './designer/palette/palette.tsx';
+import { useHostCheck } from './designer/problems/use-host-check.ts';
 import { useShortcuts, useUnloadGuard } from './designer/shortcuts.ts';
 import { DesignerProvider, useDesigner } from './designer/store/context.tsx';
 import { createDesignerStore, isDirty } from './designer/store/store.ts';
 import { DialogHost } from './shell/dialogs.tsx';
 import { Dock } from './shell/dock.tsx';
 import { NoticeToast } from './shell/notice.tsx';
+import { ShortcutSheet } from './shell/shortcut-sheet.tsx';
 import { TopBar } from './shell/top-bar.tsx';
 import { useBootstrap } from './topologies/bootstrap.ts';
 import { useTopologyFiles } from './topologies/use-topology-files.ts';
@@ -20,6 +22,7 @@ function Workbench() {
   const dirty = useDesigner(isDirty);
   const loadCount = useDesigner((s) => s.loadCount);
   useShortcuts(() => void files.save());
+  useHostCheck();
   useUnloadGuard(dirty);
   return (
     <div className="app" data-testid="app" data-ready={ready}>
@@ -33,6 +36,7 @@ function Workbench() {
       <Inspector />
       <NoticeToast />
       <DialogHost />
+      <ShortcutSheet />
     </div>
   );
 }

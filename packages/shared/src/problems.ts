@@ -19,3 +19,16 @@ export const VM_NODE_ID = '$vm';
 export function hasErrors(problems: readonly Problem[]): boolean {
   return problems.some((p) => p.severity === 'error');
 }
+
+/**
+ * The validator's problems plus the host check's (files on the server's host), in that order. A
+ * host problem about a field the validator already faults (an empty or relative path) adds
+ * nothing and is dropped, so each mistake is said once.
+ */
+export function withHostProblems(
+  problems: readonly Problem[],
+  host: readonly Problem[],
+): Problem[] {
+  const faulted = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.path));
+  return [...problems, ...host.filter((p) => p.path === '' || !faulted.has(p.path))];
+}

@@ -18,7 +18,8 @@ import { formatFieldErrors } from './report.ts';
 
 export const USAGE = `Usage:
   mpqemu print FILE [--json] [--probe] [--run-dir DIR]   the processes and argv of a topology
-  mpqemu check FILE [--probe]                            its problems, one per line
+  mpqemu check FILE [--probe]                            its problems, one per line (--probe: and
+                                                         the host's files, as up checks them)
   mpqemu up FILE [--yes]                                 run it here (Ctrl-C stops it, again forces)
   mpqemu export FILE [-o OUT] [--run-dir DIR]            a standalone Node.js launcher script
   mpqemu import FILE|-                                   QEMU command lines -> topology JSON
@@ -149,8 +150,18 @@ async function run(argv: readonly string[], io: CliIo, timings: Timings | null):
         { json: values.json === true, runDir: values['run-dir'] },
         io,
       );
-    case 'check':
-      return checkTopology(topology, caps, io);
+    case 'check': {
+      if (!host) return checkTopology(topology, caps, io);
+      const { config } = host;
+      const { createRunManager } = await import('../runs/manager.ts');
+      // A manager that starts nothing: only its host check (the one Start runs) is used.
+      const manager = createRunManager({
+        capabilities: () => Promise.resolve(caps),
+        dataDir: config.dataDir,
+        imageRoots: config.imageRoots,
+      });
+      return checkTopology(topology, caps, io, (t) => manager.hostCheck(t));
+    }
     default:
       return exportScript(topology, caps, { output: values.output, runDir: values['run-dir'] }, io);
   }

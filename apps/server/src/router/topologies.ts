@@ -87,4 +87,12 @@ export const topologiesRouter = router({
       return { name: input.name };
     }),
   samples: publicProcedure.query(({ ctx }) => ctx.samples()),
+  /**
+   * Start's host checks (files exist, are readable, writable, of their format, not in use) for
+   * the document being edited, so the designer shows them before Start. A mutation only so the
+   * document travels in the body: a query would put it in the URL.
+   */
+  hostCheck: publicProcedure
+    .input(z.strictObject({ topology: TopologySchema }))
+    .mutation(({ ctx, input }) => ctx.runs.hostCheck(input.topology)),
 });

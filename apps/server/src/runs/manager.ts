@@ -113,6 +113,30 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     });
   let shuttingDown = false;
 
+  /** Real path → the live runs holding it (each image, kernel and initrd QEMU was given). */
+  function filesInUse(): Map<string, string[]> {
+    const used = new Map<string, string[]>();
+    for (const run of runs.values()) {
+      if (run.terminal) continue;
+      for (const process of run.spec.plan.processes) {
+        for (const file of Object.values(process.files ?? {})) {
+          const ids = used.get(file.path) ?? [];
+          if (!ids.includes(run.spec.id)) ids.push(run.spec.id);
+          used.set(file.path, ids);
+        }
+      }
+    }
+    return used;
+  }
+
+  /** Which live run has `real` open, for people: `run 3fa2… (lab)`; null when none. */
+  function inUse(real: string): string | null {
+    const id = filesInUse().get(real)?.[0];
+    const name = id === undefined ? undefined : runs.get(id)?.spec.topologyName;
+    if (id === undefined) return null;
+    return `run ${id}${name === null || name === undefined ? '' : ` (${name})`}`;
+  }
+
   function lookup(runId: string): Run {
     const run = runs.get(runId);
     if (!run) throw new UnknownRun(runId);
@@ -152,6 +176,32 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   const time = <T>(step: string, work: () => Promise<T>): Promise<T> =>
     options.timings ? options.timings.time(step, work) : work();
 
+  /**
+   * The host half of Start's checks: tools present, then every file (preflight.ts). Without
+   * errors the caller owns the opened descriptors (`files`).
+   */
+  async function checkHost(topology: Topology, caps: Capabilities): Promise<PreflightResult> {
+    await tools(caps);
+    return preflight(topology, { confinement: await roots.confinement(), inUse });
+  }
+
+  async function hostCheck(topology: Topology): Promise<Problem[]> {
+    try {
+      // Checking files never waits for the KVM boot check.
+      const caps = await options.capabilities({ kvm: false });
+      const { errors, warnings, files } = await checkHost(topology, caps);
+      // Only looking: nothing is launched, so no descriptor may stay open.
+      await files.close();
+      return [...errors, ...warnings];
+    } catch (e) {
+      if (e instanceof StartRefused) return e.problems;
+      const message = (e as Error).message;
+      return [
+        { severity: 'error', code: 'host.capabilities', message, path: '', nodeIds: ['$vm'] },
+      ];
+    }
+  }
+
   async function start(topology: Topology, startOptions: StartOptions = {}): Promise<RunInfo> {
     if (shuttingDown) throw refusal('the server is shutting down', 'server.shutdown');
     let caps: Capabilities;
@@ -161,9 +211,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       throw refusal((e as Error).message, 'host.capabilities');
     }
     const { setpriv } = await time('find qemu and setpriv', () => tools(caps));
-    const confinement = await roots.confinement();
     const checked = await time('preflight: host files and images', () =>
-      preflight(topology, { confinement }),
+      checkHost(topology, caps),
     );
     if (checked.errors.length > 0) {
       throw new StartRefused(`host check failed: ${summarize(checked.errors)}`, checked.errors);
@@ -250,6 +299,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
 
   return {
     start,
+    hostCheck,
     stop: (runId, stopOptions) => lookup(runId).stop(stopOptions),
     list: () => [...runs.values()].map((r) => r.snapshot()),
     get: (runId) => runs.get(runId)?.snapshot(),
@@ -285,20 +335,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       );
     },
     qmp: (runId, process, op) => runQmpOperation(lookup(runId), process, op),
-    filesInUse() {
-      const used = new Map<string, string[]>();
-      for (const run of runs.values()) {
-        if (run.terminal) continue;
-        for (const process of run.spec.plan.processes) {
-          for (const file of Object.values(process.files ?? {})) {
-            const ids = used.get(file.path) ?? [];
-            if (!ids.includes(run.spec.id)) ids.push(run.spec.id);
-            used.set(file.path, ids);
-          }
-        }
-      }
-      return used;
-    },
+    filesInUse,
     async restartProcess(runId, process) {
       const run = lookup(runId);
       await run.live.restart(process);
@@ -312,6 +349,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       const run = lookup(runId);
       const prepared = await prepareLive(run, topology, liveOptions, {
         confinement: await roots.confinement(),
+        inUse,
       });
       await run.live.apply(prepared.diff, topology, prepared.planned);
       return run.snapshot();

@@ -17,6 +17,8 @@ import { closeQuietly, openHostFile, type OpenedHostFile } from '../images/open-
 
 export interface PreflightOptions {
   confinement: Confinement;
+  /** Which live run has this real path open, e.g. `run 3fa2 (lab)`; null: none. */
+  inUse?: (real: string) => string | null;
 }
 
 /** The descriptors the checks opened, by real path and access mode, for the launch. */
@@ -104,7 +106,23 @@ function problem(
   return { severity, code, message, path: file.docPath, nodeIds: file.nodeIds };
 }
 
-async function checkImage(file: HostFile, opened: OpenedHostFile): Promise<Problem[]> {
+async function checkImage(
+  file: HostFile,
+  opened: OpenedHostFile,
+  options: PreflightOptions,
+): Promise<Problem[]> {
+  const user = file.write ? (options.inUse?.(opened.real) ?? null) : null;
+  if (user !== null) {
+    // QEMU write-locks a writable image: the second VM would fail at start, after the spawns.
+    return [
+      problem(
+        'error',
+        'host.image-in-use',
+        file,
+        `${file.what} ${file.path} is in use by ${user}; stop that run or use another image`,
+      ),
+    ];
+  }
   const facts = await inspectImage(opened.fd, opened.stats);
   const name = `${file.what} ${opened.real}`;
   if (facts.damaged) {
@@ -195,7 +213,7 @@ export async function preflight(
       );
     }
     resolved = file.set(resolved, result.file.real);
-    if (file.format !== undefined) images.push(checkImage(file, result.file));
+    if (file.format !== undefined) images.push(checkImage(file, result.file, options));
   });
   const held = holder(opened);
   try {

@@ -46,6 +46,12 @@ export interface RunManager {
    */
   start(topology: Topology, options?: StartOptions): Promise<RunInfo>;
   /**
+   * The host checks of start() alone (QEMU tools present; each image, kernel and initrd exists,
+   * is readable, writable unless read-only, of its declared format, not in use by another run),
+   * with the same codes and words. The designer, `mpqemu check --probe` and Start all call this.
+   */
+  hostCheck(topology: Topology): Promise<Problem[]>;
+  /**
    * Powerdown with a grace period, then quit, SIGTERM, SIGKILL. Resolves when no process remains.
    * With `force`, skips the power-down; while a stop already waits for the guest, cuts it short.
    */

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { openShortcutSheet } from '../shell/shortcut-sheet.tsx';
 import { deleteSelection, duplicateSelection } from './store/commands.ts';
 import { useDesignerStore } from './store/context.tsx';
 
@@ -12,8 +13,9 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 /**
- * Ctrl/⌘+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Delete/Backspace delete, Ctrl+D duplicate, Ctrl+S
- * save. Fields keep their own editing keys: only Ctrl+S works while typing.
+ * Ctrl/⌘+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Delete/Backspace delete, Ctrl+D duplicate, Ctrl+A
+ * select every node (not the page's text), `?` the shortcut sheet, Ctrl+S save. Fields keep
+ * their own editing keys: only Ctrl+S works while typing.
  */
 export function useShortcuts(save: () => void): void {
   const store = useDesignerStore();
@@ -34,6 +36,12 @@ export function useShortcuts(save: () => void): void {
       } else if (mod && key === 'y') {
         e.preventDefault();
         store.getState().redo();
+      } else if (mod && key === 'a') {
+        e.preventDefault();
+        store.getState().select(store.getState().nodes.map((n) => n.id));
+      } else if (!mod && e.key === '?') {
+        e.preventDefault();
+        openShortcutSheet();
       } else if (mod && key === 'd') {
         e.preventDefault();
         duplicateSelection(store);

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import {
   exportLauncherScript,
   exportTopologyJson,
@@ -6,6 +5,8 @@ import {
   type PlanResult,
   type Topology,
 } from '@mpqemu/shared';
+import { useDesignerStore } from '../designer/store/context.tsx';
+import { Menu, MenuItem } from '../shell/menu.tsx';
 import { downloadText, safeFileName } from './download.ts';
 import './import-export.css';
 
@@ -15,9 +16,12 @@ export interface ExportMenuProps {
   planned: PlanResult;
 }
 
-/** Export the document: topology JSON, a standalone launcher script, or the readable lines. */
+/**
+ * Export the document: topology JSON, a standalone launcher script, or the readable lines. The
+ * menu closes after a choice and on Escape; the outcome of a copy comes as a notice.
+ */
 export function ExportMenu({ topology, planned }: ExportMenuProps) {
-  const [note, setNote] = useState<string | null>(null);
+  const store = useDesignerStore();
   const base = safeFileName(topology.vm.name);
   const planError = planned.ok
     ? undefined
@@ -27,62 +31,45 @@ export function ExportMenu({ topology, planned }: ExportMenuProps) {
     if (!planned.ok) return;
     try {
       await navigator.clipboard.writeText(renderReadableText(planned.plan));
-      setNote('Command lines copied');
+      store.getState().notify('Command lines copied');
     } catch {
-      setNote('The browser refused the clipboard');
+      store.getState().notify('The browser refused the clipboard', 'error');
     }
   };
 
   return (
-    <details className="export-menu" data-testid="export-menu">
-      <summary className="btn">Export</summary>
-      <div className="export-menu__items" role="menu">
-        <button
-          type="button"
-          role="menuitem"
-          className="btn"
-          data-testid="export-json"
-          onClick={() =>
-            downloadText(`${base}.json`, exportTopologyJson(topology), 'application/json')
-          }
-        >
-          Download topology JSON
-        </button>
-        <button
-          type="button"
-          role="menuitem"
-          className="btn"
-          data-testid="export-script"
-          disabled={!planned.ok}
-          title={planError ?? 'A Node.js script that runs this topology without mpqemu studio'}
-          onClick={() =>
-            planned.ok &&
-            downloadText(
-              `${base}-launch.mjs`,
-              exportLauncherScript(planned.plan, { title: topology.vm.name }),
-              'text/javascript',
-            )
-          }
-        >
-          Download launcher script
-        </button>
-        <button
-          type="button"
-          role="menuitem"
-          className="btn"
-          data-testid="export-copy"
-          disabled={!planned.ok}
-          title={planError}
-          onClick={() => void copy()}
-        >
-          Copy command lines
-        </button>
-        {note && (
-          <span className="muted" role="status">
-            {note}
-          </span>
-        )}
-      </div>
-    </details>
+    <Menu label="Export" title="Export this topology" testId="export-menu">
+      <MenuItem
+        testId="export-json"
+        onSelect={() =>
+          downloadText(`${base}.json`, exportTopologyJson(topology), 'application/json')
+        }
+      >
+        Download topology JSON
+      </MenuItem>
+      <MenuItem
+        testId="export-script"
+        disabled={!planned.ok}
+        hint={planError ?? 'A Node.js script that runs this topology without mpqemu studio'}
+        onSelect={() =>
+          planned.ok &&
+          downloadText(
+            `${base}-launch.mjs`,
+            exportLauncherScript(planned.plan, { title: topology.vm.name }),
+            'text/javascript',
+          )
+        }
+      >
+        Download launcher script
+      </MenuItem>
+      <MenuItem
+        testId="export-copy"
+        disabled={!planned.ok}
+        {...(planError === undefined ? {} : { hint: planError })}
+        onSelect={() => void copy()}
+      >
+        Copy command lines
+      </MenuItem>
+    </Menu>
   );
 }

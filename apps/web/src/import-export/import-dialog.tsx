@@ -14,7 +14,8 @@ import './import-export.css';
 
 export interface ImportDialogProps {
   /** Called with the imported document; the dialog does not close itself. */
-  onImport: (topology: Topology) => void;
+  /** The topology and the whole result, whose issues and extra arguments become the report. */
+  onImport: (topology: Topology, result: ImportResult) => void;
   onClose: () => void;
   /** Text to start with (e.g. a file dropped on the canvas). */
   initialText?: string;
@@ -96,7 +97,7 @@ export function ImportDialog({
             className="btn btn--primary"
             data-testid="import-confirm"
             disabled={!topology}
-            onClick={() => topology && onImport(topology)}
+            onClick={() => topology && result && onImport(topology, result)}
           >
             Import
           </button>

@@ -5,6 +5,7 @@ import { useRuns } from './runs-provider.tsx';
 import { isActive } from './runs-store.ts';
 import { useStartRun } from './use-start-run.ts';
 import { forceStopTitle, useStopRun } from './use-stop-run.ts';
+import { StartError } from './start-error.tsx';
 import { WarningsDialog } from './warnings-dialog.tsx';
 import './start-stop-button.css';
 
@@ -71,11 +72,7 @@ export function StartStopButton({ topology, topologyName, problems }: StartStopB
           {flow.blockedReason}
         </span>
       )}
-      {flow.error !== null && (
-        <span className="run-controls__error" data-testid="run-start-error" role="alert">
-          {flow.error}
-        </span>
-      )}
+      {flow.error !== null && <StartError text={flow.error} />}
       {flow.confirming && (
         <WarningsDialog warnings={flow.warnings} onConfirm={flow.confirm} onCancel={flow.cancel} />
       )}

@@ -1,8 +1,10 @@
 import type { Problem, Topology } from '@mpqemu/shared';
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { errorDetails, errorMessage } from '../api/errors.ts';
 import { useTRPC } from '../api/trpc.ts';
+import { useDesignerStore } from '../designer/store/context.tsx';
+import { hostCheckKey } from '../designer/store/store.ts';
 import { useRunsStore } from './runs-provider.tsx';
 
 export interface StartRunArgs {
@@ -18,6 +20,7 @@ export interface StartRunArgs {
 export function useStartRun({ topology, topologyName, problems }: StartRunArgs) {
   const trpc = useTRPC();
   const store = useRunsStore();
+  const designer = useDesignerStore();
   const [confirming, setConfirming] = useState(false);
   // Warnings only the server saw (it checks the host: image files, the probed QEMU).
   const [serverWarnings, setServerWarnings] = useState<Problem[]>([]);
@@ -31,6 +34,12 @@ export function useStartRun({ topology, topologyName, problems }: StartRunArgs) 
       },
       onError: (error) => {
         const refused = errorDetails(error).problems;
+        // The host's findings belong on the nodes, like those of the live host check (the same
+        // check): the problems list then holds each in full, once.
+        const host = refused.filter(
+          (p) => p.code.startsWith('host.') || p.code.startsWith('image.'),
+        );
+        if (host.length > 0) designer.getState().setHostProblems(hostCheckKey(topology), host);
         const known = new Set(warnings.map((w) => w.code));
         const unseen = refused.filter((p) => p.severity === 'warning' && !known.has(p.code));
         if (
@@ -52,6 +61,9 @@ export function useStartRun({ topology, topologyName, problems }: StartRunArgs) 
       acknowledged: [...new Set(warnings.map((w) => w.code))],
     });
   };
+  // A failure is about the document it was made for: an edit or another document clears it.
+  const { reset } = start;
+  useEffect(() => reset(), [topology, reset]);
   const refusal = start.error ? errorDetails(start.error).problems : [];
   return {
     errors,
@@ -71,14 +83,17 @@ export function useStartRun({ topology, topologyName, problems }: StartRunArgs) 
   };
 }
 
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/** Short on purpose: each error is in the problems list and on its node, in full. */
 function blockedText(errors: readonly Problem[]): string {
-  const first = errors[0]?.message ?? '';
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-  return `Cannot start: ${first}${more}`;
+  return `Cannot start: ${count(errors.length, 'error')}, see Problems`;
 }
 
 function refusedText(message: string, problems: readonly Problem[]): string {
   const errors = problems.filter((p) => p.severity === 'error');
-  if (errors.length === 0) return message;
-  return `${message}: ${errors.map((p) => p.message).join('; ')}`;
+  if (errors.length === 0) return `Not started: ${message}`;
+  return `Not started: ${errors.map((p) => p.message).join('\n')}`;
 }

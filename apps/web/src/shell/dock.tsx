@@ -9,6 +9,8 @@ import './dock.css';
 const RunPanel = lazy(() => import('../runs/run-panel.tsx').then((m) => ({ default: m.RunPanel })));
 
 type Tab = 'problems' | 'preview' | 'run';
+const TABS: Tab[] = ['problems', 'preview', 'run'];
+const KEY_STEP = 40;
 const MIN_H = 120;
 const RUN_HEIGHT_SHARE = 0.45;
 
@@ -40,10 +42,24 @@ export function Dock() {
     target.addEventListener('pointerup', up);
   };
 
+  const clamp = (h: number) => Math.min(window.innerHeight - 200, Math.max(MIN_H, h));
+  // Tabs as the ARIA pattern has them: arrows move between tabs, only the current one tabs in.
+  const onTabKey = (e: React.KeyboardEvent) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    e.preventDefault();
+    const next = TABS[(TABS.indexOf(tab) + step + TABS.length) % TABS.length] ?? 'problems';
+    setTab(next);
+    document.getElementById(`dock-tab-${next}`)?.focus();
+  };
+
   const tabButton = (id: Tab, label: React.ReactNode) => (
     <button
       type="button"
       role="tab"
+      id={`dock-tab-${id}`}
+      aria-controls="dock-panel"
+      tabIndex={tab === id ? 0 : -1}
       aria-selected={tab === id}
       className={`dock__tab${tab === id ? ' is-on' : ''}`}
       data-testid={`dock-tab-${id}`}
@@ -61,8 +77,18 @@ export function Dock() {
         role="separator"
         aria-orientation="horizontal"
         aria-label="Resize panel"
+        aria-valuenow={height}
+        aria-valuemin={MIN_H}
+        aria-valuemax={Math.max(MIN_H, window.innerHeight - 200)}
+        tabIndex={0}
+        title="Drag, or focus and use the arrow keys, to resize"
+        onKeyDown={(e) => {
+          if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+          e.preventDefault();
+          setHeight((h) => clamp(h + (e.key === 'ArrowUp' ? KEY_STEP : -KEY_STEP)));
+        }}
       />
-      <div className="dock__tabs" role="tablist">
+      <div className="dock__tabs" role="tablist" aria-label="Panels" onKeyDown={onTabKey}>
         {tabButton(
           'problems',
           <>
@@ -82,7 +108,12 @@ export function Dock() {
         {tabButton('preview', 'Command preview')}
         {tabButton('run', 'Run')}
       </div>
-      <div className="dock__body" role="tabpanel">
+      <div
+        className="dock__body"
+        role="tabpanel"
+        id="dock-panel"
+        aria-labelledby={`dock-tab-${tab}`}
+      >
         {tab === 'problems' && <ProblemsList />}
         {tab === 'preview' && <CommandPreview />}
         {tab === 'run' && (

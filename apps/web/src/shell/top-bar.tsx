@@ -1,15 +1,18 @@
 import { useReactFlow } from '@xyflow/react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { StartStopButton } from '../runs/start-stop-button.tsx';
+import { FIT_VIEW } from '../designer/canvas/fit.ts';
 import { applyAutoLayout } from '../designer/store/commands.ts';
-import { addPaletteItem } from '../designer/store/gestures.ts';
 import { useDesigner, useDesignerStore, useHistory } from '../designer/store/context.tsx';
-import { isDirty } from '../designer/store/store.ts';
+import { documentLabel, isDirty } from '../designer/store/store.ts';
 import { DoctorDialog } from '../doctor/doctor-dialog.tsx';
 import { ExportMenu, ImportDialog } from '../import-export/index.ts';
 import { SettingsButton } from '../settings/settings-button.tsx';
+import { NewMenu } from '../topologies/new-menu.tsx';
 import { OpenDialog } from '../topologies/open-dialog.tsx';
 import type { useTopologyFiles } from '../topologies/use-topology-files.ts';
+import { openShortcutSheet } from './shortcut-sheet.tsx';
+import { setTheme, useTheme } from './theme.ts';
 import './top-bar.css';
 
 type Files = ReturnType<typeof useTopologyFiles>;
@@ -33,7 +36,8 @@ function ToolButton({
       className="tool"
       data-testid={testId}
       title={title}
-      aria-label={title}
+      // Only a symbol needs a spoken name; a worded button is named by its words.
+      aria-label={typeof children === 'string' && /[A-Za-z]/.test(children) ? undefined : title}
       disabled={disabled}
       onClick={onClick}
     >
@@ -46,7 +50,7 @@ function ToolButton({
 export function TopBar({ files }: { files: Files }) {
   const store = useDesignerStore();
   const name = useDesigner((s) => s.name);
-  const vmName = useDesigner((s) => s.topology.vm.name);
+  const label = useDesigner(documentLabel);
   const dirty = useDesigner(isDirty);
   const topology = useDesigner((s) => s.topology);
   const problems = useDesigner((s) => s.problems);
@@ -55,10 +59,14 @@ export function TopBar({ files }: { files: Files }) {
   const canUndo = useHistory((s) => s.pastStates.length > 0);
   const canRedo = useHistory((s) => s.futureStates.length > 0);
   const flow = useReactFlow();
+  const theme = useTheme();
   const [opening, setOpening] = useState(false);
   const [importing, setImporting] = useState(false);
   const [doctoring, setDoctoring] = useState(false);
-  const fit = () => void flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1 });
+  useEffect(() => {
+    document.title = `${label}${name === null ? ' (not saved)' : ''}${dirty ? ' ●' : ''} · mpqemu studio`;
+  }, [label, name, dirty]);
+  const fit = () => void flow.fitView(FIT_VIEW);
 
   return (
     <header className="topbar" data-testid="topbar">
@@ -67,11 +75,20 @@ export function TopBar({ files }: { files: Files }) {
       </div>
       <div
         className="topbar__doc"
-        title={name === null ? 'Not saved on the server yet' : `Saved as "${name}"`}
+        title={
+          name === null
+            ? 'Not saved on the server yet: Save asks for a name'
+            : `Save writes "${name}" on the server`
+        }
       >
         <span className="topbar__name" data-testid="topology-name">
-          {name ?? `${vmName} (unsaved)`}
+          {label}
         </span>
+        {name === null && (
+          <span className="topbar__unsaved muted" data-testid="topology-unsaved">
+            not saved
+          </span>
+        )}
         {dirty && (
           <span
             className="topbar__dirty"
@@ -84,6 +101,7 @@ export function TopBar({ files }: { files: Files }) {
         )}
       </div>
       <nav className="topbar__group" aria-label="File">
+        <NewMenu files={files} />
         <ToolButton
           testId="tb-open"
           title="Open a saved topology or a sample"
@@ -161,11 +179,18 @@ export function TopBar({ files }: { files: Files }) {
           Auto-layout
         </ToolButton>
         <ToolButton
-          testId="tb-new-process"
-          title="Add a new remote process"
-          onClick={() => addPaletteItem(store, { kind: 'process' })}
+          testId="theme-toggle"
+          title={theme === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme'}
+          onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
         >
-          + Process
+          {theme === 'dark' ? '☀' : '☾'}
+        </ToolButton>
+        <ToolButton
+          testId="tb-shortcuts"
+          title="Keyboard shortcuts (?)"
+          onClick={openShortcutSheet}
+        >
+          ?
         </ToolButton>
         <SettingsButton />
       </nav>
@@ -187,9 +212,9 @@ export function TopBar({ files }: { files: Files }) {
         <ImportDialog
           capabilities={caps}
           onClose={() => setImporting(false)}
-          onImport={(imported) =>
+          onImport={(imported, result) =>
             void files
-              .importDocument(imported, `VM "${imported.vm.name}"`)
+              .importDocument(imported, `VM "${imported.vm.name}"`, result)
               .then((done) => done && setImporting(false))
           }
         />

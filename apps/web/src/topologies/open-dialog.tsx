@@ -74,7 +74,7 @@ export function OpenDialog({
               data-testid={`sample-${s.id}`}
               onClick={() => {
                 onClose();
-                void files.openDocument(s.topology, `sample "${s.title}"`);
+                void files.newDocument(s.topology, s.title);
               }}
             >
               <span className="file-list__name">{s.title}</span>

@@ -4,7 +4,7 @@ import { isTRPCClientError } from '@trpc/client';
 import { useMemo } from 'react';
 import { errorMessage, useTRPC, useTRPCClient } from '../api/index.ts';
 import { useDesignerStore } from '../designer/store/context.tsx';
-import { isDirty } from '../designer/store/store.ts';
+import { isDirty, type DesignerState } from '../designer/store/store.ts';
 import { confirmDialog, promptDialog } from '../shell/dialogs.tsx';
 
 const needName = (v: string) => (v.trim() === '' ? 'Enter a name' : null);
@@ -63,7 +63,7 @@ export function useTopologyFiles() {
       const name = await promptDialog({
         title: 'Save topology as',
         label: 'Name',
-        initial: s.name ?? s.topology.vm.name,
+        initial: s.name ?? (s.topology.vm.name === 'untitled' ? '' : s.topology.vm.name),
         confirm: 'Save',
         check: needName,
       });
@@ -80,10 +80,13 @@ export function useTopologyFiles() {
           notify(`Cannot open "${name}": ${errorMessage(e)}`, 'error');
         }
       },
-      openDocument: async (topology: Topology, label: string) => {
+      /**
+       * A new unsaved document: empty (`template` null) or a copy of the example titled
+       * `template`. The example itself is never written: Save asks for a name.
+       */
+      newDocument: async (topology: Topology, template: string | null) => {
         if (!(await mayDiscard())) return;
-        store.getState().load(topology, null);
-        notify(`Opened ${label} (not saved yet)`);
+        store.getState().load(topology, null, { template });
       },
       save: () => {
         const { name } = store.getState();
@@ -130,9 +133,17 @@ export function useTopologyFiles() {
         }
       },
       /** Opens an imported document (command lines or JSON) as unsaved, after the discard check. */
-      importDocument: async (topology: Topology, label: string): Promise<boolean> => {
+      importDocument: async (
+        topology: Topology,
+        label: string,
+        report: DesignerState['importReport'] = null,
+      ): Promise<boolean> => {
         if (!(await mayDiscard())) return false;
-        store.getState().load(topology, null, { saved: false });
+        const noteworthy = report && report.issues.length + report.extraArgs.length > 0;
+        store.getState().load(topology, null, {
+          saved: false,
+          importReport: noteworthy ? report : null,
+        });
         notify(`Imported ${label} (not saved yet)`);
         return true;
       },

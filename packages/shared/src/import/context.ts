@@ -104,8 +104,23 @@ export class ImportContext {
       this.issueInWord('error', `${flag}: ${parsed.message}`, option.arg, parsed.offset);
       return { option: normalised, props: null, json: false, consumed: false };
     }
+    if (!parsed.json && endsWithLoneComma(option.arg.text)) {
+      // QEMU ignores it as we do, but the user should know the text was not taken verbatim.
+      this.issueInWord(
+        'info',
+        `${flag}: trailing comma ignored`,
+        option.arg,
+        Math.max(0, option.arg.text.length - 1),
+      );
+    }
     return { option: normalised, props: parsed.props, json: parsed.json, consumed: false };
   }
+}
+
+/** `a=1,` but not `a=1,,` (an escaped comma in the value). */
+function endsWithLoneComma(text: string): boolean {
+  const commas = text.length - text.replace(/,+$/, '').length;
+  return commas % 2 === 1;
 }
 
 /** Options of one process with a given flag that no rule has consumed yet. */

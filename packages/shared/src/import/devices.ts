@@ -18,6 +18,8 @@ interface Proxy {
   id: string;
   slot: number | undefined;
   option: ParsedOption;
+  props: Props;
+  at: Word;
 }
 
 export interface DeviceSink {
@@ -142,6 +144,24 @@ function scsiDrive(ctx: ImportContext, draft: ProcessDraft, sink: DeviceSink, op
   if (propInt(props, 'bootindex') === 0) sink.bootDrive = id;
 }
 
+/**
+ * Says what became of a proxy's or remote object's channel number: `socket=` (the upstream doc's
+ * name) is read as `fd=`, and the number itself is dropped because mpqemu makes the socketpairs.
+ */
+export function reportChannel(ctx: ImportContext, props: Props, what: string, at: Word): void {
+  const socket = propText(props, 'socket');
+  const fd = propText(props, 'fd');
+  if (socket !== undefined) {
+    ctx.issue(
+      'info',
+      `${what}: socket=${socket} read as the channel fd= (QEMU 7.2 has no socket= here); the number is dropped, mpqemu creates the socketpair`,
+      at,
+    );
+  } else if (fd !== undefined) {
+    ctx.issue('info', `${what}: fd=${fd} dropped; mpqemu creates the socketpair and its fd`, at);
+  }
+}
+
 /** Reads every `-device` (and the remote object) of one process into `sink`. */
 export function importDevices(ctx: ImportContext, draft: ProcessDraft, sink: DeviceSink): void {
   const placement: Placement =
@@ -165,7 +185,7 @@ export function importDevices(ctx: ImportContext, draft: ProcessDraft, sink: Dev
       // The upstream doc names the channel `socket=`; QEMU 7.2 calls it `fd`. Either way we
       // create the socketpairs ourselves, so the number is not kept.
       ctx.ignoredKeys(props, [...COMMON_KEYS, 'fd', 'socket'], '-device x-pci-proxy-dev', at);
-      sink.proxies.push({ id, slot: slotOf(ctx, props, at), option: opt });
+      sink.proxies.push({ id, slot: slotOf(ctx, props, at), option: opt, props, at });
     } else if (driver === 'scsi-hd' || driver === 'scsi-cd') {
       scsiDrive(ctx, draft, sink, opt);
     } else {
@@ -185,6 +205,7 @@ export function importDevices(ctx: ImportContext, draft: ProcessDraft, sink: Dev
       '-object x-remote-object',
       at,
     );
+    reportChannel(ctx, props, `x-remote-object devid=${devid}`, at);
     if (sink.remoteObjects.has(draft.name)) {
       ctx.issue('warning', `a second x-remote-object in ${draft.name} (QEMU 7.2 allows one)`, at);
     } else {

@@ -74,9 +74,23 @@ describe('importCommandLines', () => {
       },
     ]);
     expect(r.topology?.vm.memoryMiB).toBe(2048);
-    // The format was guessed: that must be said, at the -drive word (line 5).
-    expect(r.issues).toHaveLength(1);
-    expect(r.issues[0]).toMatchObject({ severity: 'warning', span: { line: 5, column: 14 } });
+    // Everything read differently from the text is reported, where it is: the trailing comma,
+    // the dropped fd numbers, `socket=` read as the channel, and the guessed format (line 5).
+    expect(r.issues.map((i) => [i.severity, i.message, i.span?.line])).toEqual([
+      ['info', '-object: trailing comma ignored', 7],
+      ['warning', expect.stringMatching(/format.*guess|guess.*format|qcow2/i), 5],
+      [
+        'info',
+        'x-remote-object devid=lsi0: fd=4 dropped; mpqemu creates the socketpair and its fd',
+        7,
+      ],
+      [
+        'info',
+        'x-pci-proxy-dev id=lsi0: socket=3 read as the channel fd= (QEMU 7.2 has no socket= here); the number is dropped, mpqemu creates the socketpair',
+        11,
+      ],
+    ]);
+    expect(r.issues[1]).toMatchObject({ span: { line: 5, column: 14 } });
   });
 
   it('imports JSON option syntax, VM settings and the proxy slot', () => {
@@ -174,6 +188,24 @@ describe('importCommandLines', () => {
     ]);
     expect(r.extraArgs.map((e) => e.words.join(' '))).toEqual([
       '-device x-pci-proxy-dev,id=ghost,fd=3',
+    ]);
+  });
+});
+
+describe('importCommandLines, pairing proxies', () => {
+  it('never says a remote process is missing when there is one whose device was not imported', () => {
+    const r = importCommandLines(
+      [
+        'qemu-system-x86_64 -machine x-remote -device rtl8139,id=nic0 -object x-remote-object,id=r,devid=nic0,fd=4',
+        'qemu-system-x86_64 -m 256 -device x-pci-proxy-dev,id=nic0,fd=3',
+      ].join('\n'),
+    );
+    const messages = r.issues.map((i) => i.message).join('\n');
+    expect(messages).not.toContain('no remote process with devid=nic0');
+    expect(messages).toContain('x-remote-object devid=nic0: no such device in this process');
+    expect(r.extraArgs.map((e) => [e.process, e.reason])).toEqual([
+      ['main', 'the device nic0 of remote process rp0 was not imported'],
+      ['rp0', 'device model not in the catalogue, or its drive could not be read'],
     ]);
   });
 });

@@ -9,7 +9,7 @@ import { isValidId, nextFreeId } from '../ids.ts';
 import { TOPOLOGY_VERSION, TopologySchema, type TopologyInput } from '../schema.ts';
 import { toQemuCommands, type QemuCommand } from './commands.ts';
 import { ImportContext, type ParsedOption, type ProcessDraft } from './context.ts';
-import { importDevices, type DeviceSink } from './devices.ts';
+import { importDevices, reportChannel, type DeviceSink } from './devices.ts';
 import { propText } from './qemu-opts.ts';
 import { splitShellWords } from './shell-words.ts';
 import type { ImportResult } from './types.ts';
@@ -137,24 +137,33 @@ function pair(ctx: ImportContext, remotes: ProcessDraft[], sink: DeviceSink): vo
       (d) =>
         d.id === robj.devid && d.placement.kind === 'remote' && d.placement.process === draft.name,
     );
+    const proxy = proxies.get(robj.devid);
+    // Paired either way: the proxy has its remote process, whatever became of the device there.
+    proxies.delete(robj.devid);
     if (!device) {
       ctx.issue(
         'warning',
         `x-remote-object devid=${robj.devid}: no such device in this process`,
         robj.word,
       );
+      if (proxy) {
+        ctx.extra(
+          'main',
+          proxy.option,
+          `the device ${robj.devid} of remote process ${draft.name} was not imported`,
+        );
+      }
       continue;
     }
-    const proxy = proxies.get(robj.devid);
-    proxies.delete(robj.devid);
     if (!proxy) {
       ctx.issue(
         'warning',
         `no x-pci-proxy-dev id=${robj.devid} in the main QEMU: one is added`,
         robj.word,
       );
-    } else if (proxy.slot !== undefined) {
-      device.slot = proxy.slot;
+    } else {
+      reportChannel(ctx, proxy.props, `x-pci-proxy-dev id=${proxy.id}`, proxy.at);
+      if (proxy.slot !== undefined) device.slot = proxy.slot;
     }
   }
   for (const proxy of proxies.values()) {

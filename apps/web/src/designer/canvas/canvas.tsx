@@ -2,6 +2,7 @@ import {
   Background,
   BackgroundVariant,
   ConnectionMode,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -10,7 +11,9 @@ import {
   type Edge,
   type OnNodeDrag,
 } from '@xyflow/react';
-import { useCallback, type DragEvent } from 'react';
+import { useCallback, useState, type DragEvent } from 'react';
+import { openShortcutSheet } from '../../shell/shortcut-sheet.tsx';
+import { useTheme } from '../../shell/theme.ts';
 import { LiveChanges } from '../../live/live-changes.tsx';
 import { useDesigner, useDesignerStore } from '../store/context.tsx';
 import {
@@ -21,7 +24,11 @@ import {
   PALETTE_MIME,
   type PaletteItem,
 } from '../store/gestures.ts';
+import { CanvasContextMenu } from './canvas-context-menu.tsx';
 import { ChannelEdgeView, DriveEdgeView } from './edges.tsx';
+import { EmptyCanvasHint } from './empty-hint.tsx';
+import { FIT_VIEW } from './fit.ts';
+import './canvas.css';
 import { hitTest } from './hit-test.ts';
 import { DeviceNodeComponent } from './device-node.tsx';
 import { DriveNodeComponent } from './drive-node.tsx';
@@ -75,6 +82,8 @@ export function Canvas() {
   const onNodesChange = useDesigner((s) => s.onNodesChange);
   const onEdgesChange = useDesigner((s) => s.onEdgesChange);
   const { screenToFlowPosition } = useReactFlow<DesignerNode, DesignerEdge>();
+  const [minimap, setMinimap] = useState(true);
+  const theme = useTheme();
 
   const pointOf = useCallback(
     (e: { clientX: number; clientY: number }) =>
@@ -148,49 +157,64 @@ export function Canvas() {
   );
 
   return (
-    <div
-      className="canvas"
-      data-testid="canvas"
-      onDragLeave={() => store.getState().setDropTarget(null)}
-    >
-      <ReactFlow<DesignerNode, DesignerEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onNodeDragStart={onNodeDragStart}
-        onNodeDrag={onNodeDrag}
-        onNodeDragStop={onNodeDragStop}
-        onConnect={onConnect}
-        isValidConnection={validConnection}
-        connectionMode={ConnectionMode.Loose}
-        onDragOver={onDragOver}
-        onDrop={onDrop}
-        // Deletion goes through the document (one undo step), not React Flow's own removal.
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Meta', 'Control']}
-        fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
-        minZoom={0.2}
-        maxZoom={2}
-        proOptions={{ hideAttribution: true }}
-        colorMode="dark"
+    <CanvasContextMenu onShortcuts={openShortcutSheet}>
+      <div
+        className="canvas"
+        data-testid="canvas"
+        onDragLeave={() => store.getState().setDropTarget(null)}
       >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-        <Controls showInteractive={false} position="bottom-left" />
-        <MiniMap<DesignerNode>
-          pannable
-          zoomable
-          nodeColor={minimapColour}
-          nodeStrokeWidth={2}
-          position="bottom-right"
-          ariaLabel="Minimap"
-        />
-      </ReactFlow>
-      <LiveChanges />
-    </div>
+        <ReactFlow<DesignerNode, DesignerEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onNodeDragStart={onNodeDragStart}
+          onNodeDrag={onNodeDrag}
+          onNodeDragStop={onNodeDragStop}
+          onConnect={onConnect}
+          isValidConnection={validConnection}
+          connectionMode={ConnectionMode.Loose}
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+          // Deletion goes through the document (one undo step), not React Flow's own removal.
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={['Meta', 'Control']}
+          fitView
+          fitViewOptions={FIT_VIEW}
+          minZoom={0.2}
+          maxZoom={2}
+          proOptions={{ hideAttribution: true }}
+          colorMode={theme}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+          <Controls showInteractive={false} position="bottom-left" fitViewOptions={FIT_VIEW}>
+            <ControlButton
+              onClick={() => setMinimap(!minimap)}
+              title={minimap ? 'Hide the minimap' : 'Show the minimap'}
+              aria-label={minimap ? 'Hide the minimap' : 'Show the minimap'}
+              aria-pressed={minimap}
+              data-testid="toggle-minimap"
+            >
+              ▦
+            </ControlButton>
+          </Controls>
+          {minimap && (
+            <MiniMap<DesignerNode>
+              pannable
+              zoomable
+              nodeColor={minimapColour}
+              nodeStrokeWidth={2}
+              position="bottom-right"
+              ariaLabel="Minimap"
+            />
+          )}
+        </ReactFlow>
+        <EmptyCanvasHint />
+        <LiveChanges />
+      </div>
+    </CanvasContextMenu>
   );
 }

@@ -11,6 +11,7 @@ import {
 } from '@mpqemu/shared';
 import { attachDrive } from '../doc/attach.ts';
 import { CheckField, IdField, NumberField, Section, SelectField, TextField } from './fields.tsx';
+import { ImageTools } from './image-tools.tsx';
 import { useEditing } from './use-editing.ts';
 
 const NONE = '\u0000none';
@@ -50,14 +51,15 @@ export function DriveFields({ drive, topology }: { drive: Drive; topology: Topol
           onChange={(path) =>
             editDrive(drive.id, 'path', (d) => ({ ...d, image: { ...d.image, path } }))
           }
-          hint="Absolute; opened literally with -blockdev driver=file"
+          hint="Absolute; or choose or create one below"
         />
+        <ImageTools drive={drive} />
         <div className="field-row">
           <SelectField
             label="Format"
             testId="drive-format"
             value={drive.image.format}
-            hint="Given explicitly, never probed"
+            hint="Given to QEMU explicitly, never probed"
             options={IMAGE_FORMATS.map((f) => ({ value: f, label: f }))}
             onChange={(format) =>
               editDrive(drive.id, null, (d) => ({ ...d, image: { ...d.image, format } }))

@@ -7,6 +7,7 @@ import {
   type Topology,
 } from '@mpqemu/shared';
 import { CheckField, NumberField, Section, SelectField, TextField } from './fields.tsx';
+import { ChooseFileButton } from './image-tools.tsx';
 import { useEditing } from './use-editing.ts';
 
 /** What the probe found for an accelerator, in one line, with its reason one click away. */
@@ -138,6 +139,15 @@ export function VmFields({ topology, caps }: { topology: Topology; caps: Capabil
                 )
               }
             />
+            <ChooseFileButton
+              what="kernel"
+              testId="vm-kernel-choose"
+              onPick={(kernel) =>
+                editVm('kernel-pick', (v) =>
+                  v.boot.kind === 'kernel' ? { ...v, boot: { ...v.boot, kernel } } : v,
+                )
+              }
+            />
             <TextField
               label="Initrd"
               mono
@@ -146,6 +156,15 @@ export function VmFields({ topology, caps }: { topology: Topology; caps: Capabil
               value={boot.initrd}
               onChange={(initrd) =>
                 editVm('initrd', (v) =>
+                  v.boot.kind === 'kernel' ? { ...v, boot: { ...v.boot, initrd } } : v,
+                )
+              }
+            />
+            <ChooseFileButton
+              what="initrd"
+              testId="vm-initrd-choose"
+              onPick={(initrd) =>
+                editVm('initrd-pick', (v) =>
                   v.boot.kind === 'kernel' ? { ...v, boot: { ...v.boot, initrd } } : v,
                 )
               }

@@ -4,6 +4,7 @@ import { useRevealNode } from '../problems/problems-list.tsx';
 import { useDesigner } from '../store/context.tsx';
 import { CopyButton } from './copy-button.tsx';
 import './preview.css';
+import './command-preview.css';
 
 /**
  * What would be started: the orchestrator's steps and one command line per process, from the

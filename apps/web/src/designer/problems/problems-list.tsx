@@ -3,6 +3,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useCallback } from 'react';
 import { useDesigner, useDesignerStore } from '../store/context.tsx';
 import './problems.css';
+import { ImportReport } from './import-report.tsx';
 
 /** Selects a node and brings it to the middle of the canvas, keeping the zoom. */
 export function useRevealNode() {
@@ -37,9 +38,12 @@ export function ProblemsList() {
   const reveal = useRevealNode();
   if (problems.length === 0) {
     return (
-      <div className="dock__empty" data-testid="problems-empty">
-        No problems: the topology can be launched.
-      </div>
+      <>
+        <ImportReport />
+        <div className="dock__empty" data-testid="problems-empty">
+          No problems: the topology can be launched.
+        </div>
+      </>
     );
   }
   const sorted = [...problems].sort((a, b) =>
@@ -47,30 +51,33 @@ export function ProblemsList() {
   );
   const ids = new Set(known.map((n) => n.id));
   return (
-    <table className="problems" data-testid="problems-list">
-      <tbody>
-        {sorted.map((p, i) => {
-          const id = target(p);
-          return (
-            <tr
-              key={`${p.code}-${p.path}-${i}`}
-              className={`problems__row problems__row--${p.severity}`}
-              data-testid="problem-row"
-              data-code={p.code}
-              data-node={id}
-              tabIndex={0}
-              onClick={() => ids.has(id) && reveal(id)}
-              onKeyDown={(e) => e.key === 'Enter' && ids.has(id) && reveal(id)}
-            >
-              <td className="problems__sev">{p.severity === 'error' ? '✖' : '⚠'}</td>
-              <td className="problems__node mono">{id === VM_NODE_ID ? 'VM' : id}</td>
-              <td className="problems__msg">{p.message}</td>
-              <td className="problems__code mono muted">{p.code}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <>
+      <ImportReport />
+      <table className="problems" data-testid="problems-list">
+        <tbody>
+          {sorted.map((p, i) => {
+            const id = target(p);
+            return (
+              <tr
+                key={`${p.code}-${p.path}-${i}`}
+                className={`problems__row problems__row--${p.severity}`}
+                data-testid="problem-row"
+                data-code={p.code}
+                data-node={id}
+                tabIndex={0}
+                onClick={() => ids.has(id) && reveal(id)}
+                onKeyDown={(e) => e.key === 'Enter' && ids.has(id) && reveal(id)}
+              >
+                <td className="problems__sev">{p.severity === 'error' ? '✖' : '⚠'}</td>
+                <td className="problems__node mono">{id === VM_NODE_ID ? 'VM' : id}</td>
+                <td className="problems__msg">{p.message}</td>
+                <td className="problems__code mono muted">{p.code}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
   );
 }
 

@@ -6,7 +6,9 @@
 import {
   DEFAULT_CAPABILITIES,
   planLaunch,
+  withHostProblems,
   type Capabilities,
+  type ImportResult,
   type PlanResult,
   type Problem,
   type Topology,
@@ -34,6 +36,11 @@ export interface DesignerState {
   topology: Topology;
   /** Name in the server's store; null for a document never saved there. */
   name: string | null;
+  /**
+   * The example a new document was made from (its title); samples are templates, never written
+   * to: Save on one asks for a name. Null for an empty or opened document.
+   */
+  template: string | null;
   /** The document as last opened or saved, to tell whether there are unsaved changes. */
   savedJson: string;
   caps: Capabilities;
@@ -42,8 +49,18 @@ export interface DesignerState {
    * problems list, preview, export and Start all read it instead of validating again.
    */
   plan: PlanResult;
-  /** The validator's findings (the plan's, whether it succeeded or not). */
+  /**
+   * The validator's findings (the plan's, whether it succeeded or not), then the server's host
+   * check of the document's files (`hostProblems`).
+   */
   problems: Problem[];
+  /**
+   * What the importer corrected, assumed or left out for this document (its issues and extra
+   * arguments); kept until another document is opened or the user dismisses it.
+   */
+  importReport: Pick<ImportResult, 'issues' | 'extraArgs'> | null;
+  /** The last host check (topologies.hostCheck, or a refused Start) of the document's files. */
+  hostProblems: Problem[];
   nodes: DesignerNode[];
   edges: DesignerEdge[];
   /** Container or device highlighted as the target of a drag or palette drop. */
@@ -53,9 +70,22 @@ export interface DesignerState {
   loadCount: number;
 
   /** Replaces the document (open, import, sample); clears undo history. */
-  load: (topology: Topology, name: string | null, options?: { saved?: boolean }) => void;
+  load: (
+    topology: Topology,
+    name: string | null,
+    options?: {
+      saved?: boolean;
+      template?: string | null;
+      importReport?: DesignerState['importReport'];
+    },
+  ) => void;
   markSaved: (name: string, topology?: Topology) => void;
   setCaps: (caps: Capabilities) => void;
+  /**
+   * Takes the host check made for the files described by `key` (hostCheckKey); ignored when the
+   * document's files have changed since, so a slow answer never labels a newer document.
+   */
+  setHostProblems: (key: string, problems: Problem[]) => void;
   /**
    * Commits a document change as one undo step. Consecutive edits with the same `coalesce` key
    * (typing in one field) merge into one step.
@@ -91,10 +121,19 @@ function stableJson(t: Topology): string {
 }
 let noticeIds = 0;
 
-/** Plans (and so validates) a document once. */
-function check(topology: Topology, caps: Capabilities): Pick<DesignerState, 'plan' | 'problems'> {
+/** Plans (and so validates) a document once; the host's findings are added after the validator's. */
+function check(
+  topology: Topology,
+  caps: Capabilities,
+  host: readonly Problem[] = [],
+): Pick<DesignerState, 'plan' | 'problems'> {
   const plan = planLaunch(topology, caps);
-  return { plan, problems: plan.ok ? plan.plan.problems : plan.problems };
+  return { plan, problems: withHostProblems(plan.ok ? plan.plan.problems : plan.problems, host) };
+}
+
+/** What the host check depends on: the boot files and the drives (ids, paths, formats, order). */
+export function hostCheckKey(t: Topology): string {
+  return JSON.stringify([t.vm.boot, t.drives]);
 }
 
 /** Creates a designer store; the app makes one and provides it through context. */
@@ -108,16 +147,23 @@ export function createDesignerStore(init: DesignerInit = {}) {
     temporal(
       (set, get) => {
         /** The checked document and its canvas; `refreshView` keeps the current check. */
-        const view = (topology: Topology, c = get().caps, result = check(topology, c)) => ({
+        const view = (
+          topology: Topology,
+          c = get().caps,
+          result = check(topology, c, get().hostProblems),
+        ) => ({
           ...result,
           ...buildView(topology, result.problems, get().nodes, get().edges),
         });
         return {
           topology: initial,
           name: init.name ?? null,
+          template: null,
+          importReport: null,
           savedJson: stableJson(initial),
           caps,
           ...checked,
+          hostProblems: [],
           ...buildView(initial, checked.problems),
           dropTarget: null,
           notice: null,
@@ -129,9 +175,12 @@ export function createDesignerStore(init: DesignerInit = {}) {
             set({
               topology: doc,
               name,
+              template: options.template ?? null,
+              importReport: options.importReport ?? null,
               savedJson: options.saved === false ? '' : stableJson(doc),
               nodes: [],
               edges: [],
+              hostProblems: [],
               loadCount: get().loadCount + 1,
             });
             set(view(doc));
@@ -140,8 +189,15 @@ export function createDesignerStore(init: DesignerInit = {}) {
             lastKey = null;
           },
           markSaved: (name, topology) =>
-            set({ name, savedJson: stableJson(topology ?? get().topology) }),
+            set({ name, template: null, savedJson: stableJson(topology ?? get().topology) }),
           setCaps: (c) => set({ caps: c, ...view(get().topology, c) }),
+          setHostProblems: (key, problems) => {
+            const { topology, hostProblems } = get();
+            if (key !== hostCheckKey(topology)) return;
+            if (JSON.stringify(problems) === JSON.stringify(hostProblems)) return;
+            set({ hostProblems: problems });
+            set(view(topology));
+          },
           edit: (change, coalesce) => {
             const current = get().topology;
             const next = change(current);
@@ -200,6 +256,15 @@ export type DesignerStore = ReturnType<typeof createDesignerStore>;
 /** A document with every node positioned: documents from files often carry no layout. */
 function prepare(t: Topology): Topology {
   return layoutIncomplete(t) ? { ...t, layout: { ...t.layout, ...autoLayout(t) } } : t;
+}
+
+/**
+ * What the document is called for the user, which is also what Save writes: its name in the
+ * store, or the fact that Save will ask for one.
+ */
+export function documentLabel(s: Pick<DesignerState, 'name' | 'template'>): string {
+  if (s.name !== null) return s.name;
+  return s.template === null ? 'Untitled' : `New from “${s.template}”`;
 }
 
 /** Whether the document differs from its last opened or saved state. */
