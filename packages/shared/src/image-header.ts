@@ -29,8 +29,8 @@ const MAGICS: { format: DetectedFormat; offset: number; bytes: number[] }[] = [
   { format: 'qcow2', offset: 0, bytes: [0x51, 0x46, 0x49, 0xfb] },
   { format: 'qed', offset: 0, bytes: [0x51, 0x45, 0x44, 0x00] },
   { format: 'vmdk', offset: 0, bytes: [0x4b, 0x44, 0x4d, 0x56] },
-  { format: 'vhdx', offset: 0, bytes: [...'vhdxfile'].map((c) => c.charCodeAt(0)) },
-  { format: 'vpc', offset: 0, bytes: [...'conectix'].map((c) => c.charCodeAt(0)) },
+  { format: 'vhdx', offset: 0, bytes: Array.from('vhdxfile', (c) => c.charCodeAt(0)) },
+  { format: 'vpc', offset: 0, bytes: Array.from('conectix', (c) => c.charCodeAt(0)) },
   { format: 'luks', offset: 0, bytes: [0x4c, 0x55, 0x4b, 0x53, 0xba, 0xbe] },
   // VDI's signature is little-endian 0xbeda107f at 0x40.
   { format: 'vdi', offset: 0x40, bytes: [0x7f, 0x10, 0xda, 0xbe] },

@@ -56,7 +56,7 @@ function parseFlags(flags: DoctorFlags): Parsed {
 }
 
 /** One line per check for people. */
-export function formatResult(r: DoctorResult): string {
+function formatResult(r: DoctorResult): string {
   const head = r.enumerated ? `enumerated ${r.pciId ?? ''}` : 'NOT enumerated';
   return `${r.model} on ${r.machine}: ${head}, hot-plug ${r.hotplug}, restart ${r.restart}, io ${r.io} (${(r.ms / 1000).toFixed(1)} s)`;
 }

@@ -13,9 +13,7 @@ export interface DoctorGuest {
   append: string;
 }
 
-export const DEFAULT_GUEST_DIR = fileURLToPath(
-  new URL('../../../../.cache/guest/', import.meta.url),
-);
+const DEFAULT_GUEST_DIR = fileURLToPath(new URL('../../../../.cache/guest/', import.meta.url));
 
 /** The test guest's files; `kernel`/`initrd` override them (the CLI's --kernel/--initrd). */
 export function doctorGuest(over: { kernel?: string; initrd?: string } = {}): DoctorGuest {

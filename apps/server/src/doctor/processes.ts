@@ -44,8 +44,8 @@ export function startProcess(
 ): DoctorProcess {
   const child = launch(argv, setpriv, extra);
   let text = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
     text = (text + chunk).slice(-STDERR_KEEP);
   });
   let running = true;

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { pollUntil } from './wait.ts';
 
-export interface QmpEvent {
+interface QmpEvent {
   event: string;
   data: Record<string, unknown>;
 }

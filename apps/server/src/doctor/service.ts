@@ -8,7 +8,7 @@ import { checkGuest, doctorGuest, type DoctorGuest } from './guest.ts';
 import { runDoctor, type DoctorEvent, type DoctorMachine } from './run-doctor.ts';
 import { binaryIdentity, loadMeasured, saveMeasured } from './store.ts';
 
-export interface DoctorRequest {
+interface DoctorRequest {
   models: readonly string[];
   machines: readonly DoctorMachine[];
   timeoutMs: number;

@@ -13,7 +13,7 @@ import { spareEnd, startProcess, type DoctorProcess } from './processes.ts';
 import { watchQmpEvents, type QmpEvents } from './qmp-events.ts';
 
 /** The main QEMU's fds 4, 5, 6: a hot-plug, then the two plugs of a restart. */
-export const SPARE_FDS = [4, 5, 6] as const;
+const SPARE_FDS = [4, 5, 6] as const;
 
 export interface Session {
   main: DoctorProcess;

@@ -11,9 +11,9 @@ import { inspectImage, type ImageFacts } from './inspect.ts';
 import { closeQuietly, openHostFile } from './open-file.ts';
 
 /** Far more than a person scrolls through; a listing stops there and says so. */
-export const MAX_LISTED_IMAGES = 2000;
+const MAX_LISTED_IMAGES = 2000;
 /** Folders below a root that are searched (root itself = 0). */
-export const MAX_LIST_DEPTH = 2;
+const MAX_LIST_DEPTH = 2;
 
 export interface ImageEntry extends ImageFacts {
   /** The path to put in a document. */

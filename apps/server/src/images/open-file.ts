@@ -69,9 +69,9 @@ export async function openHostFile(
     const real = await readlink(`/proc/self/fd/${fd}`);
     const stats = await fstatFd(fd);
     const problem = confinementProblem(written, real, confinement);
-    if (problem) return refuse(fd, { code: 'host.outside-roots', message: problem });
+    if (problem) return await refuse(fd, { code: 'host.outside-roots', message: problem });
     if (!stats.isFile() && !stats.isBlockDevice()) {
-      return refuse(fd, {
+      return await refuse(fd, {
         code: 'host.not-a-file',
         message: `${written} is not a regular file or block device`,
       });

@@ -12,9 +12,7 @@ import { LIBRARY_DIR_NAME, type Confinement, type ImageRoot } from '@mpqemu/shar
  * Where the examples' files live: the test guest and sample disks that scripts/build-guest.sh
  * and scripts/sample-disks.sh make (not in git). The examples refer to them as ../.cache/guest.
  */
-export const DEFAULT_SAMPLES_DIR = fileURLToPath(
-  new URL('../../../../.cache/guest', import.meta.url),
-);
+const DEFAULT_SAMPLES_DIR = fileURLToPath(new URL('../../../../.cache/guest', import.meta.url));
 
 export interface RootsOptions {
   dataDir: string;
@@ -38,7 +36,7 @@ async function real(path: string): Promise<string> {
   return realpath(path).catch(() => resolve(path));
 }
 
-export function libraryDirOf(dataDir: string): string {
+function libraryDirOf(dataDir: string): string {
   return join(resolve(dataDir), LIBRARY_DIR_NAME);
 }
 

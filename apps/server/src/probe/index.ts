@@ -6,16 +6,9 @@ import type { ProbeResult } from './result.ts';
 import { createCapabilityService, type ProbeOptions } from './service.ts';
 
 export { QemuNotFoundError, findExecutable } from './binary.ts';
-export type { KvmCheck, KvmGuest } from './kvm.ts';
-export type { ProbeDetails, ProbeResult, ProbeStep } from './result.ts';
+export type { ProbeResult } from './result.ts';
 export { KVM_NOT_CHECKED } from './result.ts';
-export {
-  createCapabilityService,
-  type CapabilityNeeds,
-  type CapabilityService,
-  type CapabilityServiceOptions,
-  type ProbeOptions,
-} from './service.ts';
+export { createCapabilityService, type CapabilityService, type ProbeOptions } from './service.ts';
 
 /**
  * Probes `binary` (a name on PATH or a path) afresh, KVM boot check included, with no cache (a

@@ -9,7 +9,7 @@ export interface ProbeStep {
   ms: number;
 }
 
-export interface ProbeDetails {
+interface ProbeDetails {
   /** Absolute real path of the binary (also `binary`). */
   binaryPath: string;
   /** The name or path the probe was asked about. */

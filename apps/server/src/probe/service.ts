@@ -28,7 +28,7 @@ export interface CapabilityServiceOptions extends ProbeOptions {
   log?: (message: string) => void;
 }
 
-export interface CapabilityNeeds {
+interface CapabilityNeeds {
   /** Wait for the KVM boot check (default true); false for a topology that runs under TCG. */
   kvm?: boolean;
 }

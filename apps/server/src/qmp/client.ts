@@ -21,7 +21,7 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-export interface QmpEvent {
+interface QmpEvent {
   event: string;
   data: Record<string, unknown>;
 }

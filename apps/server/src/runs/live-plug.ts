@@ -59,7 +59,7 @@ export function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export function mainQmp(run: LiveHost): QmpClient {
+function mainQmp(run: LiveHost): QmpClient {
   const main = run.handles.get('main');
   if (!main?.alive || !main.qmp) throw new LiveRefused('the main QEMU is not running');
   return main.qmp;

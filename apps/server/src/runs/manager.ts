@@ -211,9 +211,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       throw refusal((e as Error).message, 'host.capabilities');
     }
     const { setpriv } = await time('find qemu and setpriv', () => tools(caps));
-    const checked = await time('preflight: host files and images', () =>
-      checkHost(topology, caps),
-    );
+    const checked = await time('preflight: host files and images', () => checkHost(topology, caps));
     if (checked.errors.length > 0) {
       throw new StartRefused(`host check failed: ${summarize(checked.errors)}`, checked.errors);
     }

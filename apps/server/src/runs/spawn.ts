@@ -123,7 +123,11 @@ export function spawnPlan(plan: LaunchPlan, options: SpawnOptions): Spawned {
  * (its plan's only channel fd), and the server closes its copy at once, so that each side sees EOF
  * when the other dies, exactly as at launch.
  */
-export function spawnRemote(process: PlannedProcess, spare: SpareEnd, options: SpawnOptions): Child {
+export function spawnRemote(
+  process: PlannedProcess,
+  spare: SpareEnd,
+  options: SpawnOptions,
+): Child {
   try {
     // Its images come as the descriptors the run holds, at the fds its plan names (4 and up).
     const files = fileEntries(process, options);

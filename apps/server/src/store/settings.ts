@@ -12,7 +12,7 @@ import { readStoreFile } from './read-file.ts';
 
 export const MAX_SAVED_ROOTS = 32;
 
-export interface Settings {
+interface Settings {
   imageRoots: string[];
 }
 

@@ -188,6 +188,7 @@ describe('the swap race', () => {
     let swapping = true;
     const swapper = (async () => {
       let flip = false;
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set false by the test while this loop awaits
       while (swapping) {
         flip = !flip;
         try {

@@ -6,8 +6,13 @@ import { useEffect, useId, useState } from 'react';
  */
 export function StartError({ text }: { text: string }) {
   const [open, setOpen] = useState(true);
+  const [shownFor, setShownFor] = useState(text);
   const id = useId();
-  useEffect(() => setOpen(true), [text]);
+  // A new failure opens the popover again (adjusting state while rendering, not in an effect).
+  if (shownFor !== text) {
+    setShownFor(text);
+    setOpen(true);
+  }
   useEffect(() => {
     if (!open) return;
     const close = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);

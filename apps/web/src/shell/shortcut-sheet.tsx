@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { Modal } from './modal.tsx';
 
 /** Whether the sheet is open; `?` and the canvas menu open it from anywhere. */
-export const useShortcutSheet = create<{ open: boolean }>(() => ({ open: false }));
+const useShortcutSheet = create<{ open: boolean }>(() => ({ open: false }));
 
 export function openShortcutSheet(): void {
   useShortcutSheet.setState({ open: true });

@@ -28,7 +28,10 @@ function isFileNode(arg: PlanArg): arg is Extract<PlanArg, { kind: 'props' }> {
 
 function passProcessFiles(process: PlannedProcess, spares: readonly number[]): PlannedProcess {
   // The main QEMU's spare channel ends take fds too: a file must not land on one.
-  const used = [...Object.keys(process.fds).map(Number), ...(process.role === 'main' ? spares : [])];
+  const used = [
+    ...Object.keys(process.fds).map(Number),
+    ...(process.role === 'main' ? spares : []),
+  ];
   let nextFd = Math.max(FIRST_CHANNEL_FD, ...used.map((fd) => fd + 1));
   let nextSet = 1;
   const files: Record<string, InheritedFile> = {};

@@ -6,7 +6,6 @@ import {
   DEFAULT_RESTART_POLICY,
   nextFreeId,
   PROCESS_PREFIX,
-  VM_NODE_ID,
   type DriveModel,
   type Position,
   type Topology,
