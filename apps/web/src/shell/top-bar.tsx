@@ -1,7 +1,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useState } from 'react';
 import { StartStopButton } from '../runs/start-stop-button.tsx';
-import { FIT_VIEW } from '../designer/canvas/fit.ts';
+import { FIT_VIEW_ANIMATED } from '../designer/canvas/fit.ts';
 import { applyAutoLayout } from '../designer/store/commands.ts';
 import { useDesigner, useDesignerStore, useHistory } from '../designer/store/context.tsx';
 import { documentLabel, isDirty } from '../designer/store/store.ts';
@@ -66,7 +66,7 @@ export function TopBar({ files }: { files: Files }) {
   useEffect(() => {
     document.title = `${label}${name === null ? ' (not saved)' : ''}${dirty ? ' ●' : ''} · mpqemu studio`;
   }, [label, name, dirty]);
-  const fit = () => void flow.fitView(FIT_VIEW);
+  const fit = () => void flow.fitView(FIT_VIEW_ANIMATED);
 
   return (
     <header className="topbar" data-testid="topbar">

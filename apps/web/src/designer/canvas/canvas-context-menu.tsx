@@ -15,7 +15,7 @@ import { DEVICE_H, DEVICE_W, HEADER_H, PAD } from '../sizes.ts';
 import { applyAutoLayout, deleteSelection, duplicateSelection } from '../store/commands.ts';
 import { useDesignerStore } from '../store/context.tsx';
 import { addPaletteItem } from '../store/gestures.ts';
-import { FIT_VIEW } from './fit.ts';
+import { FIT_VIEW_ANIMATED } from './fit.ts';
 import '../../shell/menu.css';
 
 type Target =
@@ -222,7 +222,7 @@ export function CanvasContextMenu({
               <Item testId="ctx-layout" onSelect={() => applyAutoLayout(store)}>
                 Arrange automatically
               </Item>
-              <Item testId="ctx-fit" onSelect={() => void flow.fitView(FIT_VIEW)}>
+              <Item testId="ctx-fit" onSelect={() => void flow.fitView(FIT_VIEW_ANIMATED)}>
                 Fit the design in view
               </Item>
               <ContextMenu.Separator className="menu__separator" />
