@@ -100,8 +100,8 @@ describe('proxy rules', () => {
     }
     expect(proxyRefusal('nvme')).toMatch(/^nvme cannot run in a remote process: Uses MSI-X/);
     expect(proxySupportText('nvme')).toMatch(/^Cannot be proxied: Uses MSI-X/);
-    expect(proxySupportText('lsi53c895a')).toBe(
-      'Proxy verified: Proxied with a scsi-hd child; the guest enumerates it.',
+    expect(proxySupportText('lsi53c895a')).toMatch(
+      /^Proxy verified: Proxied with a scsi-hd child; the guest enumerates it\./,
     );
     expect(proxySupportText('not-a-model')).toBeNull();
   });
