@@ -15,6 +15,11 @@ export function canProxy(
   return proxySupport(model, caps, machine).status !== 'unsupported';
 }
 
+/** The effective proxy support of a known model, or null for an unknown one. */
+function supportOf(model: string, caps: Capabilities, machine: string | undefined) {
+  return deviceModel(model) ? proxySupport(model, caps, machine) : null;
+}
+
 /**
  * The verdict on proxying `model` (the catalogue's, or doctor's measurement when `caps` carries
  * one), in one line for a tooltip or hint: "Cannot be proxied: <why>" or "Proxy verified: <note>";
@@ -25,8 +30,8 @@ export function proxySupportText(
   caps: Capabilities = DEFAULT_CAPABILITIES,
   machine?: string,
 ): string | null {
-  if (!deviceModel(model)) return null;
-  const proxy = proxySupport(model, caps, machine);
+  const proxy = supportOf(model, caps, machine);
+  if (!proxy) return null;
   return proxy.status === 'unsupported'
     ? `Cannot be proxied: ${proxy.reason}`
     : `Proxy ${proxy.status}: ${proxy.note}`;
@@ -38,9 +43,8 @@ export function proxyRefusal(
   caps: Capabilities = DEFAULT_CAPABILITIES,
   machine?: string,
 ): string | null {
-  if (!deviceModel(model)) return null;
-  const proxy = proxySupport(model, caps, machine);
-  return proxy.status === 'unsupported'
+  const proxy = supportOf(model, caps, machine);
+  return proxy?.status === 'unsupported'
     ? `${model} cannot run in a remote process: ${proxy.reason}`
     : null;
 }
