@@ -5,7 +5,7 @@
  */
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { GUEST_DIR } from '../repo-paths.ts';
 
 export interface DoctorGuest {
   kernel: string;
@@ -13,7 +13,8 @@ export interface DoctorGuest {
   append: string;
 }
 
-const DEFAULT_GUEST_DIR = fileURLToPath(new URL('../../../../.cache/guest/', import.meta.url));
+// From repo-paths: the same path whether this runs as a source file or inside the bundle.
+const DEFAULT_GUEST_DIR = GUEST_DIR;
 
 /** The test guest's files; `kernel`/`initrd` override them (the CLI's --kernel/--initrd). */
 export function doctorGuest(over: { kernel?: string; initrd?: string } = {}): DoctorGuest {

@@ -5,14 +5,15 @@
  */
 import { mkdir, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { GUEST_DIR } from '../repo-paths.ts';
 import { LIBRARY_DIR_NAME, type Confinement, type ImageRoot } from '@mpqemu/shared';
 
 /**
  * Where the examples' files live: the test guest and sample disks that scripts/build-guest.sh
  * and scripts/sample-disks.sh make (not in git). The examples refer to them as ../.cache/guest.
  */
-const DEFAULT_SAMPLES_DIR = fileURLToPath(new URL('../../../../.cache/guest', import.meta.url));
+// From repo-paths: the same path whether this runs as a source file or inside the bundle.
+const DEFAULT_SAMPLES_DIR = resolve(GUEST_DIR);
 
 export interface RootsOptions {
   dataDir: string;

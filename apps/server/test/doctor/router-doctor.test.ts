@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   proxySupport,
+  TOPOLOGY_VERSION,
   TopologySchema,
   validate,
   type Capabilities,
@@ -45,7 +46,7 @@ afterAll(async () => {
 
 function testdevTopology(machine: 'pc' | 'q35'): Topology {
   return TopologySchema.parse({
-    version: 2,
+    version: TOPOLOGY_VERSION,
     vm: {
       name: 'vm',
       machine,

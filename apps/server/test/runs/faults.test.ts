@@ -1,3 +1,6 @@
+import { copyFileSync, linkSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Topology } from '@mpqemu/shared';
 import { describe, expect, it } from 'vitest';
 import {
   TCG_ACK,
@@ -11,6 +14,15 @@ import {
 } from './helpers.ts';
 
 const files = managerForFile();
+const REPO = join(import.meta.dirname, '..', '..', '..', '..');
+
+/** The example with its one drive on `image`. */
+function withDisk(topology: Topology, image: string): Topology {
+  return {
+    ...topology,
+    drives: topology.drives.map((d) => ({ ...d, image: { ...d.image, path: image } })),
+  };
+}
 
 describe('faults while a VM runs', () => {
   it('reports a killed remote process as degraded, with its log tail', async () => {
@@ -65,13 +77,20 @@ describe('faults while a VM runs', () => {
 
   it('fails a run whose process dies at start, names it, shows its stderr, leaves nothing', async () => {
     // A real start failure: a second VM on the same disk image. The first remote holds QEMU's
-    // write lock; the second remote process cannot take it and exits during device setup.
-    const topology = loadExample('upstream-lsi.json');
+    // write lock; the second remote process cannot take it and exits during device setup. The
+    // second VM names the image through a hard link: by the same name, the host check would
+    // refuse it before anything starts (host.image-in-use).
+    const library = join(files.dataDir, 'images');
+    mkdirSync(library, { recursive: true });
+    copyFileSync(join(REPO, '.cache', 'guest', 'disk0.img'), join(library, 'shared.img'));
+    linkSync(join(library, 'shared.img'), join(library, 'shared-link.img'));
+    const topology = withDisk(loadExample('upstream-lsi.json'), join(library, 'shared.img'));
     const first = await files.manager.start(topology, { acknowledged: TCG_ACK });
     await waitForRun(files.manager, first.id, (r) => r.status === 'running');
 
+    const linked = withDisk(topology, join(library, 'shared-link.img'));
     const second = await files.manager.start(
-      { ...topology, vm: { ...topology.vm, name: 'lock-conflict' } },
+      { ...linked, vm: { ...linked.vm, name: 'lock-conflict' } },
       { acknowledged: TCG_ACK },
     );
     const failed = await waitForRun(files.manager, second.id, (r) => r.status === 'failed', 60_000);
