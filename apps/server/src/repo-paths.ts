@@ -1,15 +1,23 @@
 /**
- * Directories of the repository the server ships in. This module sits directly in apps/server/src
- * because the compiled bundles sit directly in apps/server/dist: `../../../` from either is the
- * repository, so the paths hold whether the sources run as TypeScript or bundled.
+ * Directories of the repository the server ships in. The code runs from apps/server/src (sources),
+ * apps/server/dist or apps/server/dist/chunks (bundles), so the repository is found as the folder
+ * that holds apps/server, not by a fixed number of `..` from this file.
  */
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const REPO = new URL('../../../', import.meta.url);
+function repoRoot(): string {
+  const here = fileURLToPath(import.meta.url);
+  const marker = `${sep}apps${sep}server${sep}`;
+  const at = here.lastIndexOf(marker);
+  return at >= 0 ? here.slice(0, at) : resolve(dirname(here), '..', '..', '..');
+}
+
+const REPO = repoRoot();
 
 /** The test guest built by scripts/build-guest.sh. */
-export const GUEST_DIR = fileURLToPath(new URL('.cache/guest/', REPO));
+export const GUEST_DIR = join(REPO, '.cache', 'guest') + sep;
 /** The built web app (apps/web/dist). */
-export const WEB_DIST_DIR = fileURLToPath(new URL('apps/web/dist/', REPO));
+export const WEB_DIST_DIR = join(REPO, 'apps', 'web', 'dist') + sep;
 /** The example topologies. */
-export const EXAMPLES_DIR = fileURLToPath(new URL('examples/', REPO));
+export const EXAMPLES_DIR = join(REPO, 'examples') + sep;

@@ -61,11 +61,11 @@ describe('probe on demand (real QEMU)', () => {
   it('up --timings of a TCG topology spawns from the cache, never waiting for the KVM check', async () => {
     const { file, dir } = await privateExample('upstream-lsi');
     const dataDir = join(dir, 'data');
-    await cli(['check', file, '--probe'], { MPQEMU_DATA_DIR: dataDir });
+    await cli(['check', file, '--probe'], { MPQEMU_DATA_DIR: dataDir, MPQEMU_IMAGE_ROOTS: dir });
     const child = execa('node', [BIN, 'up', file, '--yes', '--timings'], {
       reject: false,
       stdin: 'ignore',
-      env: { MPQEMU_DATA_DIR: dataDir },
+      env: { MPQEMU_DATA_DIR: dataDir, MPQEMU_IMAGE_ROOTS: dir },
     });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

@@ -13,7 +13,7 @@ describe('mpqemu up and the restart policy (real QEMU, TCG)', () => {
     const child = execa('node', [BIN, 'up', file, '--yes'], {
       reject: false,
       stdin: 'ignore',
-      env: { MPQEMU_DATA_DIR: dataDir },
+      env: { MPQEMU_DATA_DIR: dataDir, MPQEMU_IMAGE_ROOTS: dir },
     });
     let stdout = '';
     let stderr = '';
