@@ -11,7 +11,7 @@ import type { Context } from '../context.ts';
 import type { StoreEntry } from '../store/topology-store.ts';
 import { publicProcedure, router } from '../trpc.ts';
 import { mapErrors } from './errors.ts';
-import { TopologyNameSchema } from './inputs.ts';
+import { RunIdSchema, TopologyNameSchema } from './inputs.ts';
 
 export type TopologyListItem =
   | {
@@ -93,6 +93,6 @@ export const topologiesRouter = router({
    * document travels in the body: a query would put it in the URL.
    */
   hostCheck: publicProcedure
-    .input(z.strictObject({ topology: TopologySchema }))
-    .mutation(({ ctx, input }) => ctx.runs.hostCheck(input.topology)),
+    .input(z.strictObject({ topology: TopologySchema, ownRun: RunIdSchema.optional() }))
+    .mutation(({ ctx, input }) => ctx.runs.hostCheck(input.topology, input.ownRun)),
 });

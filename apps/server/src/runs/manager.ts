@@ -130,8 +130,11 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   }
 
   /** Which live run has `real` open, for people: `run 3fa2… (lab)`; null when none. */
-  function inUse(real: string): string | null {
-    const id = filesInUse().get(real)?.[0];
+  /** The run (other than `ownRun`) holding `real` for writing, in words; null when none. */
+  function inUse(real: string, ownRun?: string): string | null {
+    const id = filesInUse()
+      .get(real)
+      ?.find((r) => r !== ownRun);
     const name = id === undefined ? undefined : runs.get(id)?.spec.topologyName;
     if (id === undefined) return null;
     return `run ${id}${name === null || name === undefined ? '' : ` (${name})`}`;
@@ -180,16 +183,23 @@ export function createRunManager(options: RunManagerOptions): RunManager {
    * The host half of Start's checks: tools present, then every file (preflight.ts). Without
    * errors the caller owns the opened descriptors (`files`).
    */
-  async function checkHost(topology: Topology, caps: Capabilities): Promise<PreflightResult> {
+  async function checkHost(
+    topology: Topology,
+    caps: Capabilities,
+    ownRun?: string,
+  ): Promise<PreflightResult> {
     await tools(caps);
-    return preflight(topology, { confinement: await roots.confinement(), inUse });
+    return preflight(topology, {
+      confinement: await roots.confinement(),
+      inUse: (real) => inUse(real, ownRun),
+    });
   }
 
-  async function hostCheck(topology: Topology): Promise<Problem[]> {
+  async function hostCheck(topology: Topology, ownRun?: string): Promise<Problem[]> {
     try {
       // Checking files never waits for the KVM boot check.
       const caps = await options.capabilities({ kvm: false });
-      const { errors, warnings, files } = await checkHost(topology, caps);
+      const { errors, warnings, files } = await checkHost(topology, caps, ownRun);
       // Only looking: nothing is launched, so no descriptor may stay open.
       await files.close();
       return [...errors, ...warnings];

@@ -50,7 +50,11 @@ export interface RunManager {
    * is readable, writable unless read-only, of its declared format, not in use by another run),
    * with the same codes and words. The designer, `mpqemu check --probe` and Start all call this.
    */
-  hostCheck(topology: Topology): Promise<Problem[]>;
+  /**
+   * `ownRun`: the run of this very document (editing a running VM), whose own images are not
+   * "in use by another run".
+   */
+  hostCheck(topology: Topology, ownRun?: string): Promise<Problem[]>;
   /**
    * Powerdown with a grace period, then quit, SIGTERM, SIGKILL. Resolves when no process remains.
    * With `force`, skips the power-down; while a stop already waits for the guest, cuts it short.

@@ -121,6 +121,8 @@ describe('topologies.hostCheck', () => {
       ]);
       expect(problems[0]?.message).toContain(`in use by run ${started.id} (first)`);
       expect(await startRefusal(topology)).toEqual(problems);
+      // Editing that running VM itself: its own images are not in use by another run.
+      expect(await caller.topologies.hostCheck({ topology, ownRun: started.id })).toEqual([]);
     } finally {
       await caller.runs.stop({ runId: started.id, force: true });
     }

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useTRPCClient } from '../../api/index.ts';
+import { useLiveRun } from '../../live/use-live-run.ts';
 import { useRuns } from '../../runs/runs-provider.tsx';
 import { isActive } from '../../runs/runs-store.ts';
 import { useDesigner, useDesignerStore } from '../store/context.tsx';
@@ -23,12 +24,14 @@ export function useHostCheck(): void {
       .map((r) => r.id)
       .join(' '),
   );
+  // Editing the running VM: its own images are not "in use by another run".
+  const ownRun = useLiveRun()?.id;
   useEffect(() => {
     let cancelled = false;
     const timer = setTimeout(() => {
       const topology = store.getState().topology;
       client.topologies.hostCheck
-        .mutate({ topology })
+        .mutate(ownRun === undefined ? { topology } : { topology, ownRun })
         .then((problems) => {
           if (!cancelled) store.getState().setHostProblems(key, problems);
         })
@@ -41,5 +44,5 @@ export function useHostCheck(): void {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [client, store, key, activeRuns]);
+  }, [client, store, key, activeRuns, ownRun]);
 }
