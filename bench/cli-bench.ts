@@ -75,7 +75,8 @@ console.log(`CLI and probe start-up, ${ROUNDS} rounds where repeated; figures ar
   row('probe, warm (cache file, KVM check included)', median(warm), '', null);
 }
 
-const env = { MPQEMU_DATA_DIR: join(work, 'data') };
+// The example's disk is copied into `work`: an image root, as a user would configure it.
+const env = { MPQEMU_DATA_DIR: join(work, 'data'), MPQEMU_IMAGE_ROOTS: work };
 {
   // Node's own start-up, the floor under every figure below (it grows with the machine's load).
   const floor: number[] = [];
