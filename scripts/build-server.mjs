@@ -94,6 +94,7 @@ await Promise.all([
     entryPoints: { cli: entries.cli },
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
+    minify: true,
     // Bundled CommonJS code (execa's cross-spawn) calls require(); ESM has none of its own.
     banner: {
       js: "import { createRequire as __mpqemuRequire } from 'node:module'; const require = __mpqemuRequire(import.meta.url);",

@@ -10,7 +10,7 @@ module.enableCompileCache?.();
 const bundle = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(bundle)) {
   process.stderr.write(
-    'mpqemu: the CLI is not built (apps/serv../dist/cli.js is missing); run `npm run build` in the repository\n',
+    'mpqemu: the CLI is not built (apps/server/dist/cli.js is missing); run `npm run build` in the repository\n',
   );
   process.exit(2);
 }

@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { imageRootProblem } from '@mpqemu/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 import { tokenProblem } from './security/token.ts';
 
 export const DEFAULT_PORT = 7788;

@@ -3,7 +3,7 @@
  * catalogue's proxy facts were measured once, on Debian 12's QEMU 7.2 under TCG; a user's QEMU may
  * do better (or worse), so a measurement of *their* binary beats the built-in default.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Capabilities } from './capabilities.ts';
 import { deviceModel, type ProxySupport } from './catalogue.ts';
 

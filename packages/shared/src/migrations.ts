@@ -5,7 +5,7 @@
  * Version 1 (mpqemu studio 0.0.x) kept drives nested inside their devices, named remote
  * processes `remotes`, and wrote memory as a QEMU size string ("256M").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { deviceModel } from './catalogue.ts';
 import { zodErrors, type FieldError } from './field-errors.ts';
 

@@ -3,7 +3,7 @@
  * devices, open files, run a migration to `exec:`), so the API never forwards a command: the
  * client names one of these, and the server sends exactly that command, without arguments.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProcessInfo, RunStatus } from './runs.ts';
 
 export const QMP_OPERATION_NAMES = [

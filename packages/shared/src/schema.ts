@@ -3,7 +3,7 @@
  * cross-field rules (ids, clashes, QEMU limits) are the validator's, so that an unfinished design
  * can still be held, saved and shown with its problems on the right nodes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   BLOCK_MODELS,
   IMAGE_FORMATS,

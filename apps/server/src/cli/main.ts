@@ -8,9 +8,8 @@ import { DEFAULT_CAPABILITIES } from '@mpqemu/shared';
 import { ConfigError } from '../config.ts';
 import { Timings } from '../timings.ts';
 import type { HostSession } from './capabilities.ts';
+import type { Claim } from './up.ts';
 import { checkTopology } from './check.ts';
-import { exportScript, importFile } from './convert.ts';
-import { doctor } from './doctor.ts';
 import { EXIT, processIo, type CliIo } from './io.ts';
 import { loadTopologyFile } from './load-file.ts';
 import { printPlan } from './print.ts';
@@ -103,16 +102,19 @@ async function run(argv: readonly string[], io: CliIo, timings: Timings | null):
   }
   if (command === 'doctor') {
     const { json, models, machine, timeout, kernel, initrd } = values;
+    const { doctor } = await import('./doctor.ts');
     return doctor({ json: json === true, models, machine, timeout, kernel, initrd }, io);
   }
   if (file === undefined) return EXIT.usage;
-  if (command === 'import') return importFile(file, io);
+  if (command === 'import') return (await import('./convert.ts')).importFile(file, io);
 
   const time = <T>(step: string, work: () => Promise<T> | T): Promise<T> =>
     timings ? timings.time(step, work) : Promise.resolve(work());
-  // The probe starts before the file is read, so the two overlap.
+  // The probe and the launcher's code load while the file is read.
   const session = hostFor(values.probe === true || command === 'up');
   session.catch(() => undefined);
+  const launcher = command === 'up' ? import('./up.ts') : null;
+  launcher?.catch(() => undefined);
   const loaded = await time('read and load the topology file', () => loadTopologyFile(file));
   if (!loaded.ok) {
     io.stderr(`${formatFieldErrors(file, loaded.errors)}\n`);
@@ -121,9 +123,17 @@ async function run(argv: readonly string[], io: CliIo, timings: Timings | null):
   const { topology } = loaded;
   let caps = DEFAULT_CAPABILITIES;
   let host: HostSession | null;
+  let claim: Promise<Claim> | null = null;
   try {
     const opened = await time('open the host settings', () => session);
     host = opened;
+    // `up` takes the data dir's lock (it waits on a flock(1) child) while the capabilities are read.
+    if (opened && launcher) {
+      const { claimDataDir } = await launcher;
+      const dataDir = opened.config.dataDir;
+      claim = time('lock the data dir, clear stale runs', () => claimDataDir(dataDir));
+      claim.catch(() => undefined);
+    }
     if (opened) {
       const { capabilitiesFor } = await import('./capabilities.ts');
       const probed = await time('capabilities', () => capabilitiesFor(opened, topology));
@@ -137,9 +147,9 @@ async function run(argv: readonly string[], io: CliIo, timings: Timings | null):
     io.stderr(`mpqemu: ${(e as Error).message}\n`);
     return e instanceof ConfigError ? EXIT.usage : EXIT.failed;
   }
-  if (command === 'up' && host) {
-    const { up } = await time('load the launcher', () => import('./up.ts'));
-    const options = { yes: values.yes === true, topologyName: basename(file), timings };
+  if (launcher && host && claim) {
+    const { up } = await time('load the launcher', () => launcher);
+    const options = { yes: values.yes === true, topologyName: basename(file), timings, claim };
     return up(topology, { config: host.config, caps }, options, io);
   }
   switch (command) {
@@ -162,7 +172,9 @@ async function run(argv: readonly string[], io: CliIo, timings: Timings | null):
       });
       return checkTopology(topology, caps, io, (t) => manager.hostCheck(t));
     }
-    default:
+    default: {
+      const { exportScript } = await import('./convert.ts');
       return exportScript(topology, caps, { output: values.output, runDir: values['run-dir'] }, io);
+    }
   }
 }

@@ -29,6 +29,8 @@ export interface UpOptions {
   topologyName: string;
   /** With --timings: where the time to the first spawn and to readiness goes. */
   timings: Timings | null;
+  /** The data dir's lock, claimed by the caller as early as it knew the data dir. */
+  claim: Promise<Claim>;
 }
 
 async function confirm(warnings: Problem[], yes: boolean, io: CliIo): Promise<boolean> {
@@ -44,27 +46,26 @@ async function confirm(warnings: Problem[], yes: boolean, io: CliIo): Promise<bo
   return /^y(es)?$/i.test(answer.trim());
 }
 
+/** The data dir's lock, or why there is none; with what the stale-run cleanup did. */
+export type Claim = { lock: DataDirLock; cleaned: string | null } | { refused: string };
+
 /**
  * `up` runs under the data dir's lock, like the server: a server starting meanwhile would
  * otherwise take this run for a dead one's leftovers and delete it (and `up` would do the same to
- * the server's runs). Null, with the reason printed, when a server or another `up` owns it.
+ * the server's runs). Refused, with the reason, when a server or another `up` owns it. Prints
+ * nothing: it runs while the capabilities are read, and its words come after the warnings.
  */
-async function claimDataDir(dataDir: string, io: CliIo): Promise<DataDirLock | null> {
+export async function claimDataDir(dataDir: string): Promise<Claim> {
   try {
     const lock = await lockDataDir(dataDir, 'mpqemu up');
-    const line = describeCleanup(
+    const cleaned = describeCleanup(
       await cleanStaleRuns(runsDirOf(dataDir), { keep: DEFAULT_KEEP_FINISHED }),
     );
-    if (line) io.stderr(`[mpqemu] ${line}\n`);
-    return lock;
+    return { lock, cleaned };
   } catch (e) {
-    if (e instanceof DataDirInsecure) {
-      io.stderr(`${e.message}\n`);
-      return null;
-    }
+    if (e instanceof DataDirInsecure) return { refused: e.message };
     if (!(e instanceof DataDirBusy)) throw e;
-    io.stderr(`${e.message}; stop it, or set MPQEMU_DATA_DIR to another directory\n`);
-    return null;
+    return { refused: `${e.message}; stop it, or set MPQEMU_DATA_DIR to another directory` };
   }
 }
 
@@ -160,19 +161,28 @@ export async function up(
   const { timings } = options;
   const time = <T>(step: string, work: () => Promise<T> | T): Promise<T> =>
     timings ? timings.time(step, work) : Promise.resolve(work());
+  const claiming = options.claim;
+  const releaseUnused = () =>
+    claiming.then((c) => ('lock' in c ? c.lock.release() : undefined)).catch(() => undefined);
   const problems = await time('validate', () => validate(topology, caps));
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) {
     reportProblems(errors, io);
+    await releaseUnused();
     return EXIT.failed;
   }
   const warnings = problems.filter((p) => p.severity === 'warning');
-  if (!(await confirm(warnings, options.yes, io))) return EXIT.failed;
-
-  const lock = await time('lock the data dir, clear stale runs', () =>
-    claimDataDir(config.dataDir, io),
-  );
-  if (!lock) return EXIT.failed;
+  if (!(await confirm(warnings, options.yes, io))) {
+    await releaseUnused();
+    return EXIT.failed;
+  }
+  const claim = await claiming;
+  if ('refused' in claim) {
+    io.stderr(`${claim.refused}\n`);
+    return EXIT.failed;
+  }
+  const { lock } = claim;
+  if (claim.cleaned) io.stderr(`[mpqemu] ${claim.cleaned}\n`);
   const manager = createRunManager({
     capabilities: () => Promise.resolve(caps),
     dataDir: config.dataDir,

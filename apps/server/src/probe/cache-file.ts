@@ -7,7 +7,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileAtomic } from '../store/atomic.ts';
 import type { BinaryProbe } from './binary-probe.ts';
 import { HostIdentity, HostKey } from './host-key.ts';

@@ -8,7 +8,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { release } from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const KVM_DEVICE = '/dev/kvm';
 

@@ -4,7 +4,7 @@
  */
 import { DEVICE_MODEL_NAMES } from '@mpqemu/shared';
 import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DoctorBusy } from '../doctor/service.ts';
 import { DEFAULT_CHECK_TIMEOUT_MS, DOCTOR_MACHINES } from '../doctor/run-doctor.ts';
 import { publicProcedure, router } from '../trpc.ts';

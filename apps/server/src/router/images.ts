@@ -4,7 +4,7 @@
  * and no network protocol is contacted, whatever an image names.
  */
 import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   createImage,
   ImageCreateError,

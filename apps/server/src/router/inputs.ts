@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NAME_PATTERN, NAME_RULE_TEXT } from '../store/names.ts';
 
 /** A topology name in the store; the store checks the same rule again, this gives field errors. */

@@ -4,7 +4,7 @@
  */
 import { QmpOperationSchema, TopologySchema, type RunInfo } from '@mpqemu/shared';
 import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_CONSOLE_INPUT } from '../runs/serial-console.ts';
 import { UnknownRun } from '../runs/types.ts';
 import { publicProcedure, router } from '../trpc.ts';

@@ -1,6 +1,6 @@
 /** Settings of the server that the web app edits: today the image roots the user adds. */
 import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_SAVED_ROOTS, SettingsError } from '../store/settings.ts';
 import { publicProcedure, router } from '../trpc.ts';
 

@@ -6,7 +6,7 @@ import {
   type Capabilities,
   type FieldError,
 } from '@mpqemu/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Context } from '../context.ts';
 import type { StoreEntry } from '../store/topology-store.ts';
 import { publicProcedure, router } from '../trpc.ts';

@@ -6,7 +6,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { imageRootProblem, isInside } from '@mpqemu/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileAtomic } from './atomic.ts';
 import { readStoreFile } from './read-file.ts';
 

@@ -4,7 +4,7 @@
  * shown are required, and an answer of another shape falls back to the raw JSON view.
  */
 import type { QmpOperation } from '@mpqemu/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const PciDeviceSchema = z.object({
   bus: z.number(),

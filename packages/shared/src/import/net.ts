@@ -1,6 +1,6 @@
 /** A NIC's `netdev=` → the document's user-mode backend with its host forwards. */
 import type { HostForwardSchema, NetDevice } from '../schema.ts';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Word } from './commands.ts';
 import { pending, type ImportContext, type ProcessDraft } from './context.ts';
 import { propText } from './qemu-opts.ts';
