@@ -1,19 +1,11 @@
 /**
  * The baseline of `mpqemu up` in bench/cli-bench.ts: the argv that `mpqemu print --json` plans,
- * spawned with Node alone (same setpriv wrapper, same socketpairs), reading the guest's serial
+ * spawned by bench/bare-spawn.ts, reading the guest's serial
  * socket until a given line. No validation, no probe, no QMP: the least a launcher can do.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import type { Readable } from 'node:stream';
-
-export interface PrintedProcess {
-  name: string;
-  role: 'remote' | 'main';
-  argv: string[];
-  fds: Record<string, string>;
-}
+import { spawnBare, type BareProcess } from './bare-spawn.ts';
 
 function serialSocketOf(argv: readonly string[]): string {
   const spec = argv.find((a) => a.startsWith('socket,id=serial0,'));
@@ -49,29 +41,13 @@ function watchSerial(path: string, needle: string, deadline: number): Promise<vo
 
 /** Spawns `processes` in `runDir` and resolves when the guest printed `needle`; then kills them. */
 export async function bareBoot(
-  processes: readonly PrintedProcess[],
+  processes: readonly BareProcess[],
   runDir: string,
   needle: string,
   timeoutMs = 120_000,
 ): Promise<void> {
   mkdirSync(runDir, { recursive: true, mode: 0o700 });
-  const ends = new Map<string, Readable>();
-  const children: ChildProcess[] = [];
-  for (const p of processes) {
-    const stdio: (string | Readable)[] = ['ignore', 'ignore', 'ignore'];
-    if (p.role === 'remote') stdio.push('pipe');
-    else
-      for (const fd of Object.keys(p.fds).sort((a, b) => Number(a) - Number(b))) {
-        stdio.push(ends.get(p.fds[fd] ?? '') ?? 'ignore');
-      }
-    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', ...p.argv], {
-      stdio: stdio as ['ignore', 'ignore', 'ignore'],
-      cwd: runDir,
-    });
-    children.push(child);
-    if (p.role === 'remote') ends.set(Object.values(p.fds)[0] ?? '', child.stdio[3] as Readable);
-  }
-  for (const end of ends.values()) end.destroy();
+  const children = spawnBare(processes, 'ignore', runDir);
   const main = processes.find((p) => p.role === 'main');
   try {
     await watchSerial(serialSocketOf(main?.argv ?? []), needle, Date.now() + timeoutMs);

@@ -4,21 +4,17 @@
  * (greeting, qmp_capabilities, a query), then quits. Usable on its own:
  *   node --import tsx bench/bare-launch.ts <plan.json>
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import type { Readable } from 'node:stream';
+import { spawnBare, type BareProcess } from './bare-spawn.ts';
 
-interface BareProcess {
-  name: string;
-  role: 'remote' | 'main';
-  argv: string[];
-  fds: Record<string, string>;
+interface BareLaunchProcess extends BareProcess {
   qmpSocket: string;
 }
 export interface BarePlan {
   runDir: string;
-  processes: BareProcess[];
+  processes: BareLaunchProcess[];
 }
 
 function qmpReady(path: string, query: string, deadline: number): Promise<Socket> {
@@ -65,24 +61,7 @@ export interface BareRun {
 /** Starts `plan` and resolves when every process answered its query. */
 export async function bareLaunch(plan: BarePlan, timeoutMs = 60_000): Promise<BareRun> {
   mkdirSync(plan.runDir, { recursive: true, mode: 0o700 });
-  const ends = new Map<string, Readable>();
-  const children: ChildProcess[] = [];
-  for (const p of plan.processes) {
-    const stdio: (string | Readable)[] = ['ignore', 'pipe', 'pipe'];
-    if (p.role === 'remote') stdio.push('pipe');
-    else
-      for (const fd of Object.keys(p.fds).sort((a, b) => Number(a) - Number(b))) {
-        stdio.push(ends.get(p.fds[fd] ?? '') ?? 'ignore');
-      }
-    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', ...p.argv], {
-      stdio: stdio as ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.resume();
-    child.stderr.resume();
-    children.push(child);
-    if (p.role === 'remote') ends.set(Object.values(p.fds)[0] ?? '', child.stdio[3] as Readable);
-  }
-  for (const end of ends.values()) end.destroy();
+  const children = spawnBare(plan.processes, 'pipe');
   const deadline = Date.now() + timeoutMs;
   const qmp = await Promise.all(
     plan.processes.map((p) =>

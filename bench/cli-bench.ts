@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { loadTopologyText, resolveDocumentPaths } from '@mpqemu/shared';
 import { execa } from 'execa';
 import { createCapabilityService } from '../apps/server/src/probe/index.ts';
-import { bareBoot, type PrintedProcess } from './bare-boot.ts';
+import { bareBoot } from './bare-boot.ts';
+import type { BareProcess } from './bare-spawn.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const root = join(import.meta.dirname, '..');
@@ -128,9 +129,9 @@ async function upOnce(): Promise<{ spawn: number; pci: number; breakdown: string
   };
 }
 
-const printed = async (runDir: string): Promise<PrintedProcess[]> => {
+const printed = async (runDir: string): Promise<BareProcess[]> => {
   const r = await execa('node', [BIN, 'print', file, '--json', '--run-dir', runDir], { env });
-  return (JSON.parse(r.stdout) as { processes: PrintedProcess[] }).processes;
+  return (JSON.parse(r.stdout) as { processes: BareProcess[] }).processes;
 };
 
 const spawns: number[] = [];
