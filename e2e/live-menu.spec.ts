@@ -42,6 +42,22 @@ test.describe('context menus on the running VM', () => {
     expect(newPid).not.toBe(oldPid);
     expect(await runPanel.pid('main')).toBe(mainPid);
 
+    // A remote process the running VM does not have yet cannot be restarted: the item says why.
+    await designer.pane.click({ button: 'right', position: { x: 8, y: 8 } });
+    await menu.getByTestId('ctx-add-process').click();
+    await expect(designer.inspector).toHaveAttribute('data-selected', 'rp3');
+    await designer.pane.click({ button: 'right', position: { x: 8, y: 8 } });
+    await menu.getByTestId('ctx-fit').click();
+    await designer.waitForStill('rp3');
+    await designer.node('rp3').click({ button: 'right', position: { x: 60, y: 12 } });
+    await expect(menu.getByTestId('ctx-restart')).toHaveAttribute('data-disabled', '');
+    await expect(menu.getByTestId('ctx-restart-note')).toHaveText('not in the running VM yet');
+    await keepShot('live-menu-disabled');
+    await designer.page.keyboard.press('Escape');
+    await designer.page.keyboard.press('Control+z');
+    await expect(designer.node('rp3')).toHaveCount(0);
+    await expect(canvas.bar).toHaveAttribute('data-same', 'true');
+
     // On a proxied device: the same restart, of the process that emulates it.
     await designer.node('nic0').click({ button: 'right' });
     await expect(menu.getByTestId('ctx-restart')).toHaveAttribute('data-process', 'rp1');

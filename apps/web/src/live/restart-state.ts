@@ -10,7 +10,7 @@ export function restartBlocked(
   process: Pick<ProcessInfo, 'name' | 'role' | 'status'> | undefined,
   inFlight: boolean,
 ): string | null {
-  if (!process) return 'not in the running VM yet: apply the changes first';
+  if (!process) return 'not in the running VM yet';
   if (process.role !== 'remote') return 'the main QEMU is the VM itself: stop and start the VM';
   if (inFlight || process.status === 'restarting') return 'already restarting';
   if (process.status === 'starting') return 'still starting';
