@@ -137,7 +137,7 @@ interface RunSummary {
  * Calls a tRPC procedure over plain HTTP (no batching, no transformer), as a script would: with
  * the Bearer token, since the server refuses cookie-authenticated POSTs that carry no Origin.
  */
-async function trpc<T>(page: Page, path: string, input?: unknown): Promise<T> {
+export async function trpc<T>(page: Page, path: string, input?: unknown): Promise<T> {
   const headers = { Authorization: `Bearer ${E2E_TOKEN}` };
   const response =
     input === undefined
@@ -167,29 +167,34 @@ async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Pro
   return path;
 }
 
-/** The seeded sample's name in the test server's store. */
-export const SAMPLE = 'sample-rich';
+/**
+ * The rich sample as the specs open it (`designer.open(SAMPLE)`): saved by the fixture under this
+ * name, its drives on images of this test run. The server itself writes no topology: its UI
+ * opens the sample as a template.
+ */
+export const SAMPLE = 'rich-e2e';
 
 interface SampleDoc {
   drives: { image: { path: string; format: string } }[];
 }
 
 /**
- * Points the seeded sample's drives at images of this test run. QEMU takes a write lock on an
- * image, so a run of the sample elsewhere on the machine (another test suite, a developer's
- * server) would otherwise make every start here fail with "Failed to get write lock".
+ * Saves the rich sample as SAMPLE with its drives on images of this test run. QEMU takes a write
+ * lock on an image, so a run of the sample elsewhere on the machine (another test suite, a
+ * developer's server) would otherwise make every start here fail with "Failed to get write lock".
  */
 async function isolateSample(request: APIRequestContext): Promise<void> {
   const dataDir = process.env.MPQEMU_E2E_DATA_DIR;
   if (dataDir === undefined) throw new Error('MPQEMU_E2E_DATA_DIR is set by playwright.config.ts');
   const imageDir = join(dataDir, 'images');
   mkdirSync(imageDir, { recursive: true });
-  const got = await request.get(
-    `/trpc/topologies.get?input=${encodeURIComponent(JSON.stringify({ name: SAMPLE }))}`,
-  );
-  expect(got.ok(), `the server seeds ${SAMPLE}`).toBe(true);
-  const topology = ((await got.json()) as { result: { data: { topology: SampleDoc } } }).result.data
-    .topology;
+  const got = await request.get('/trpc/topologies.samples');
+  expect(got.ok(), await got.text()).toBe(true);
+  const samples = (
+    (await got.json()) as { result: { data: { id: string; topology: SampleDoc }[] } }
+  ).result.data;
+  const topology = samples.find((s) => s.id === 'rich')?.topology;
+  if (!topology) throw new Error('the server offers no "rich" sample');
   for (const drive of topology.drives) {
     const path = join(imageDir, basename(drive.image.path));
     execFileSync('qemu-img', ['create', '-q', '-f', drive.image.format, path, '16M']);

@@ -1,7 +1,7 @@
 import { expect, SAMPLE, test } from './fixtures.ts';
 import { setRestartPolicy } from './live-canvas.ts';
 
-/** The seeded sample: three remote processes (LSI, e1000e, virtio-blk) and the main QEMU, TCG. */
+/** The rich sample (SAMPLE): three remote processes (LSI, e1000e, virtio-blk) and the main QEMU, TCG. */
 const PROCESSES = ['rp0', 'rp1', 'rp2', 'main'];
 const BOOT_TIMEOUT = 90_000;
 

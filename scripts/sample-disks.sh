@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the empty disk images the examples and the seeded sample topology refer to
+# Creates the empty disk images the examples (the samples the UI opens as templates) refer to
 # (.cache/guest/disk0.img raw, disk1.qcow2), atomically, when they are missing.
 set -euo pipefail
 dir="$(cd "$(dirname "$0")/.." && pwd)/.cache/guest"

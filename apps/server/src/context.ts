@@ -8,8 +8,7 @@ import { createImageService, type ImageService } from './images/service.ts';
 import type { CapabilityService } from './probe/index.ts';
 import type { RunManager } from './runs/types.ts';
 import { DEFAULT_EXAMPLES_DIR, loadSamples, type Sample } from './store/samples.ts';
-import { openSeededStore } from './store/seed.ts';
-import type { TopologyStore } from './store/topology-store.ts';
+import { createTopologyStore, type TopologyStore } from './store/topology-store.ts';
 
 export interface Services {
   store: TopologyStore;
@@ -43,7 +42,10 @@ export function topologiesDir(dataDir: string): string {
   return join(dataDir, 'topologies');
 }
 
-/** Opens the store under `dataDir` (seeded on first start) and bundles the services. */
+/**
+ * Opens the store under `dataDir` and bundles the services. A new store is empty: the UI opens
+ * the `rich` sample as a template (Save asks for a name), so no sample is ever overwritten.
+ */
 export async function createServices(options: ServiceOptions): Promise<Services> {
   const log = options.log ?? (() => undefined);
   const examplesDir = options.examplesDir ?? DEFAULT_EXAMPLES_DIR;
@@ -53,7 +55,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     (loaded ??= loadSamples(examplesDir, (file, message) =>
       log(`example ${file} is not loadable: ${message}`),
     ));
-  const store = await openSeededStore(topologiesDir(options.dataDir), samples);
+  const store = await createTopologyStore(topologiesDir(options.dataDir));
   const images =
     options.images ??
     createImageService({ dataDir: options.dataDir, inUse: () => options.runs.filesInUse() });

@@ -4,7 +4,6 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topologiesDir } from '../../src/context.ts';
 import { StoreError } from '../../src/store/errors.ts';
-import { SEED_NAME } from '../../src/store/seed.ts';
 import { callerFor, createTestEnv, REPO_ROOT, richSample, type TestEnv } from './harness.ts';
 
 let env: TestEnv;
@@ -28,11 +27,13 @@ async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
 }
 
 describe('topologies router', () => {
-  it('opens on the seeded sample, with its warning counted', async () => {
+  it('starts empty (the UI opens a sample as a template), and lists a saved one with its warning counted', async () => {
+    expect(await caller.topologies.list()).toEqual([]);
+    await caller.topologies.save({ name: 'sample-rich', topology: await richSample() });
     expect(await caller.topologies.list()).toEqual([
       {
         ok: true,
-        name: SEED_NAME,
+        name: 'sample-rich',
         modifiedAt: expect.any(Number) as number,
         vmName: 'rich',
         errors: 0,
@@ -41,7 +42,7 @@ describe('topologies router', () => {
         migratedFrom: null,
       },
     ]);
-    const got = await caller.topologies.get({ name: SEED_NAME });
+    const got = await caller.topologies.get({ name: 'sample-rich' });
     expect(got.topology).toEqual(await richSample());
   });
 
@@ -71,7 +72,7 @@ describe('topologies router', () => {
     const missing = await trpcError(caller.topologies.get({ name: 'yours' }));
     expect(missing.code).toBe('NOT_FOUND');
     expect(missing.message).toBe('There is no topology named "yours".');
-    expect((await caller.topologies.list()).map((t) => t.name)).toEqual(['copy', SEED_NAME]);
+    expect((await caller.topologies.list()).map((t) => t.name)).toEqual(['copy', 'sample-rich']);
   });
 
   it('refuses a bad name and anything that is not a topology document', async () => {

@@ -202,6 +202,7 @@ describe('mutations', () => {
   });
 
   it('cannot change anything with GET', async () => {
+    await server.env.services.store.save('sample-rich', await richSample());
     const input = encodeURIComponent(JSON.stringify({ name: 'sample-rich' }));
     const res = await rawRequest(server.port, {
       path: `/trpc/topologies.delete?input=${input}`,

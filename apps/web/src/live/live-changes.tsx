@@ -1,9 +1,8 @@
 import { VM_NODE_ID, type Topology } from '@mpqemu/shared';
 import { useRevealNode } from '../designer/problems/problems-list.tsx';
-import { useDesigner, useDesignerStore } from '../designer/store/context.tsx';
-import { applyLabel, offerText } from './pending.ts';
-import { useApplyLive } from './use-apply-live.ts';
-import { useLivePending } from './use-pending.ts';
+import { useDesignerStore } from '../designer/store/context.tsx';
+import { offerText } from './pending.ts';
+import { useLiveOffer } from './use-live-offer.ts';
 import './live.css';
 
 /** The edited document with the running one's content, keeping where the user put things. */
@@ -15,28 +14,15 @@ function backToRunning(running: Topology, edited: Topology): Topology {
  * Over the canvas while its VM runs: says so, and lists the edits not applied yet, each marked
  * "apply live" or "needs a VM restart" (and any warning the run was not started with), with the
  * buttons to apply the live ones or undo them all. Nothing reaches the running VM without a click
- * here.
+ * here or on the same offer in the canvas menu.
  */
 export function LiveChanges() {
-  const pending = useLivePending();
+  const offer = useLiveOffer();
   const store = useDesignerStore();
-  const problems = useDesigner((s) => s.problems);
   const reveal = useRevealNode();
-  const apply = useApplyLive();
-  if (!pending) return null;
-  const { run, diff } = pending;
+  if (!offer) return null;
+  const { run, diff, blocked, fresh } = offer;
   const live = diff.live.length;
-  const errors = problems.filter((p) => p.severity === 'error').length;
-  const warnings = problems.filter((p) => p.severity === 'warning');
-  // The run's own warnings were confirmed at Start; a new one is shown here before applying.
-  const confirmed = new Set(run.problems.map((p) => p.code));
-  const fresh = warnings.filter((w) => !confirmed.has(w.code));
-  const blocked =
-    diff.restart.length > 0
-      ? 'Some changes need a VM restart: undo them, or stop and start the VM'
-      : errors > 0
-        ? 'The edited topology has errors (see Problems)'
-        : null;
   return (
     <div className="live-bar" data-testid="live-bar" data-same={diff.same}>
       <div className="live-bar__head">
@@ -81,24 +67,18 @@ export function LiveChanges() {
                 type="button"
                 className="live-button live-button--primary"
                 data-testid="live-apply"
-                disabled={blocked !== null || apply.pending}
+                disabled={blocked !== null || offer.applying}
                 title={blocked ?? 'Apply these changes to the running VM'}
-                onClick={() =>
-                  apply.run(
-                    run.id,
-                    store.getState().topology,
-                    warnings.map((w) => w.code),
-                  )
-                }
+                onClick={() => offer.apply()}
               >
-                {apply.pending ? 'Applying…' : applyLabel(diff)}
+                {offer.applying ? 'Applying…' : offer.label}
               </button>
             )}
             <button
               type="button"
               className="live-button"
               data-testid="live-revert"
-              disabled={apply.pending}
+              disabled={offer.applying}
               title="Undo every edit the running VM does not have (one undo step)"
               onClick={() => store.getState().edit((t) => backToRunning(run.topology, t))}
             >
@@ -109,9 +89,9 @@ export function LiveChanges() {
                 {live > 0 ? blocked : 'Takes effect when the VM is stopped and started again'}
               </span>
             )}
-            {apply.error !== null && (
+            {offer.error !== null && (
               <span className="live-error" role="alert" data-testid="live-apply-error">
-                {apply.error}
+                {offer.error}
               </span>
             )}
           </div>

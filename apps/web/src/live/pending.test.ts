@@ -1,6 +1,13 @@
-import type { LiveDiff } from '@mpqemu/shared';
+import type { LiveDiff, Problem } from '@mpqemu/shared';
 import { describe, expect, it } from 'vitest';
-import { applyLabel, offerText, pendingNodes } from './pending.ts';
+import {
+  applyBlocked,
+  applyLabel,
+  applyMenuText,
+  freshWarnings,
+  offerText,
+  pendingNodes,
+} from './pending.ts';
 
 const none: LiveDiff = { same: true, live: [], restart: [], sparesNeeded: 0 };
 const add: LiveDiff = {
@@ -47,5 +54,30 @@ describe('pending live changes', () => {
     });
     expect(both.get('nic1')).toBe('restart');
     expect(pendingNodes(none).size).toBe(0);
+  });
+
+  it('names the menu item after what it does', () => {
+    expect(applyMenuText(remove)).toBe('Hot-remove nic1 from the running VM');
+    expect(applyMenuText(add)).toBe('Hot-add nic1 to the running VM');
+    expect(applyMenuText(mixed)).toBe('Apply 2 live changes');
+    expect(applyMenuText({ ...remove, live: [...remove.live, ...remove.live] })).toBe(
+      'Apply 2 live changes',
+    );
+  });
+
+  it('blocks an apply on a change that needs a restart, or an error, and shows new warnings', () => {
+    const warning: Problem = {
+      code: 'w-new',
+      severity: 'warning',
+      path: 'vm',
+      message: 'new',
+      nodeIds: [],
+    };
+    const error: Problem = { ...warning, code: 'e', severity: 'error' };
+    expect(applyBlocked(remove, [warning])).toBeNull();
+    expect(applyBlocked(mixed, [])).toMatch(/need a VM restart/);
+    expect(applyBlocked(remove, [error])).toMatch(/has errors/);
+    const old = { ...warning, code: 'w-old' };
+    expect(freshWarnings({ problems: [old] }, [old, warning, error])).toEqual([warning]);
   });
 });

@@ -2,7 +2,7 @@
  * The edits made to a running VM's document, as the shared `diffLive` sees them, and what each
  * canvas node has pending. Computed once per (running, edited) pair: every node asks.
  */
-import { diffLive, type LiveDiff, type RunInfo, type Topology } from '@mpqemu/shared';
+import { diffLive, type LiveDiff, type Problem, type RunInfo, type Topology } from '@mpqemu/shared';
 
 export type Pending = 'live' | 'restart';
 
@@ -64,4 +64,30 @@ export function applyLabel(diff: LiveDiff): string {
   if (only?.kind === 'add-device') return 'Hot-add';
   if (only?.kind === 'remove-device') return 'Hot-remove';
   return diff.live.length === 1 ? 'Apply live' : `Apply ${diff.live.length} live`;
+}
+
+/** The canvas menu's apply item: the one device it plugs or unplugs, else the live changes. */
+export function applyMenuText(diff: LiveDiff): string {
+  const only = onlyPlug(diff);
+  if (only) return offerText(diff).replace(/\?$/, '');
+  const n = diff.live.length;
+  return `Apply ${n} live change${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Why the live changes cannot be applied as they are, or null: one that needs a VM restart, or
+ * an error in the edited document (the server would refuse it as it refuses a start).
+ */
+export function applyBlocked(diff: LiveDiff, problems: readonly Problem[]): string | null {
+  if (diff.restart.length > 0)
+    return 'Some changes need a VM restart: undo them, or stop and start the VM';
+  if (problems.some((p) => p.severity === 'error'))
+    return 'The edited topology has errors (see Problems)';
+  return null;
+}
+
+/** The edited document's warnings the run was not started with: shown before applying. */
+export function freshWarnings(run: Pick<RunInfo, 'problems'>, problems: readonly Problem[]) {
+  const confirmed = new Set(run.problems.map((p) => p.code));
+  return problems.filter((p) => p.severity === 'warning' && !confirmed.has(p.code));
 }

@@ -11,7 +11,7 @@ export function ProcessLive({ id, live }: { id: string; live: NodeLive }) {
       <LiveLine id={id} live={live}>
         {run && (
           <RestartButton
-            runId={run.id}
+            run={run}
             process={{ name: live.process, role: live.role, status: live.status }}
             testId={`restart-${id}`}
           />

@@ -1,8 +1,6 @@
-import type { ProcessInfo } from '@mpqemu/shared';
-import { useMutation } from '@tanstack/react-query';
-import { errorMessage } from '../api/errors.ts';
-import { useTRPC } from '../api/trpc.ts';
-import { useRunsStore } from '../runs/runs-provider.tsx';
+import type { ProcessInfo, RunInfo } from '@mpqemu/shared';
+import { restartBlocked } from './restart-state.ts';
+import { useRestartProcess } from './use-restart-process.ts';
 import './live.css';
 
 /**
@@ -11,23 +9,19 @@ import './live.css';
  * stage; a refusal (the guest never released the device, no spare channel left) shows here.
  */
 export function RestartButton({
-  runId,
+  run,
   process,
   testId,
 }: {
-  runId: string;
+  run: Pick<RunInfo, 'id' | 'status' | 'spares'>;
   process: Pick<ProcessInfo, 'name' | 'role' | 'status'>;
   testId: string;
 }) {
-  const trpc = useTRPC();
-  const runs = useRunsStore();
-  const restart = useMutation(
-    trpc.runs.restartProcess.mutationOptions({ onSuccess: (run) => runs.getState().upsert(run) }),
-  );
+  const { restart, inFlight, error } = useRestartProcess();
   if (process.role !== 'remote') return null;
-  const busy =
-    restart.isPending || process.status === 'restarting' || process.status === 'starting';
-  const error = restart.error ? errorMessage(restart.error) : null;
+  const sent = inFlight(run.id, process.name);
+  const blocked = restartBlocked(run, process, sent);
+  const busy = sent || process.status === 'restarting' || process.status === 'starting';
   return (
     <>
       <button
@@ -35,12 +29,12 @@ export function RestartButton({
         className="live-button"
         data-testid={testId}
         data-process={process.name}
-        disabled={busy}
-        title={`Replace ${process.name} with a new process; the VM keeps running`}
+        disabled={blocked !== null}
+        title={blocked ?? `Replace ${process.name} with a new process; the VM keeps running`}
         onClick={(e) => {
           // The process row opens its log on a click; a restart is not that.
           e.stopPropagation();
-          restart.mutate({ runId, process: process.name });
+          restart({ runId: run.id, process: process.name });
         }}
       >
         {busy ? 'Restarting…' : 'Restart'}

@@ -1,4 +1,4 @@
-import type { ProcessInfo } from '@mpqemu/shared';
+import type { ProcessInfo, RunInfo } from '@mpqemu/shared';
 import { RestartButton } from '../live/restart-button.tsx';
 import { Sparkline } from './sparkline.tsx';
 import { exitText, formatBytes, processTone } from './status.ts';
@@ -6,7 +6,7 @@ import type { ProcessSeries } from './use-run-stats.ts';
 
 export interface ProcessTableProps {
   /** The run while it is active (its remote processes can be restarted), else null. */
-  activeRunId: string | null;
+  activeRun: RunInfo | null;
   processes: readonly ProcessInfo[];
   stats: Record<string, ProcessSeries>;
   selected: string | null;
@@ -15,7 +15,7 @@ export interface ProcessTableProps {
 
 /** One row per QEMU process of the run; a click opens its log. */
 export function ProcessTable({
-  activeRunId,
+  activeRun,
   processes,
   stats,
   selected,
@@ -59,8 +59,8 @@ export function ProcessTable({
                   {p.restarts > 0 && ` · restarted ${p.restarts}×`}
                 </span>
                 {p.error !== null && <span className="run-process__error">{p.error}</span>}
-                {activeRunId !== null && (
-                  <RestartButton runId={activeRunId} process={p} testId="run-process-restart" />
+                {activeRun !== null && (
+                  <RestartButton run={activeRun} process={p} testId="run-process-restart" />
                 )}
               </th>
               <td>

@@ -47,7 +47,7 @@ export function RunDetails({ run }: { run: RunInfo }) {
       <div className="run-details__cols">
         <div className="run-details__main">
           <ProcessTable
-            activeRunId={active ? run.id : null}
+            activeRun={active ? run : null}
             processes={run.processes}
             stats={stats}
             selected={logOf}

@@ -19,7 +19,8 @@ export function useStopRun() {
   const force = useMutation(options);
   const failed = stop.error ?? force.error;
   return {
-    stop: (runId: string) => stop.mutate({ runId }),
+    stop: (runId: string, onError?: (message: string) => void) =>
+      stop.mutate({ runId }, { onError: (e) => onError?.(errorMessage(e)) }),
     force: (runId: string) => force.mutate({ runId, force: true }),
     pending: stop.isPending,
     forcing: force.isPending,

@@ -2,10 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { errorMessage, useTRPC, useTRPCClient } from '../api/index.ts';
 import { useDesignerStore } from '../designer/store/context.tsx';
+import { firstDocument } from './first-document.ts';
 
 /**
- * Opens the store's first topology (the server seeds one), else the first sample, and follows
- * the host's capabilities. Returns whether the first document is in.
+ * Opens the first document (`firstDocument`: a saved topology, or the `rich` sample as a
+ * template) and follows the host's capabilities. Returns whether the first document is in.
  */
 export function useBootstrap(): boolean {
   const client = useTRPCClient();
@@ -23,21 +24,24 @@ export function useBootstrap(): boolean {
     const cancel = new AbortController();
     void (async () => {
       try {
-        // `?topology=NAME` opens that one (links from the CLI, the tests); else the first saved.
-        const wanted = new URLSearchParams(window.location.search).get('topology');
-        const list = await client.topologies.list.query();
-        const first = list.find((item) => item.ok && (wanted === null || item.name === wanted));
-        if (wanted !== null && !first)
-          store.getState().notify(`There is no topology named "${wanted}"`, 'error');
-        const pick = first ?? list.find((item) => item.ok);
-        if (pick) {
-          const got = await client.topologies.get.query({ name: pick.name });
-          if (!cancel.signal.aborted) store.getState().load(got.topology, got.name);
-          return;
-        }
-        const samples = await client.topologies.samples.query();
-        const sample = samples[0];
-        if (sample && !cancel.signal.aborted) store.getState().load(sample.topology, null);
+        const [list, samples] = await Promise.all([
+          client.topologies.list.query(),
+          client.topologies.samples.query(),
+        ]);
+        const params = new URLSearchParams(window.location.search);
+        const { open, missing } = firstDocument(
+          params,
+          list,
+          samples.map((s) => s.id),
+        );
+        const got =
+          open.kind === 'saved' ? await client.topologies.get.query({ name: open.name }) : null;
+        if (cancel.signal.aborted) return;
+        if (missing !== null) store.getState().notify(missing, 'error');
+        if (got) store.getState().load(got.topology, got.name);
+        const sample = open.kind === 'sample' ? samples.find((s) => s.id === open.id) : undefined;
+        // A template: nothing is written until Save, which asks for a name; Start needs no save.
+        if (sample) store.getState().load(sample.topology, null, { template: sample.title });
       } catch (e) {
         if (!cancel.signal.aborted)
           store.getState().notify(`Cannot reach the server: ${errorMessage(e)}`, 'error');

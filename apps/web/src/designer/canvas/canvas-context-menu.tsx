@@ -1,7 +1,9 @@
 /**
  * Right-click menus of the canvas (Radix ContextMenu: keyboard, Escape, focus return): on a node
  * its actions (duplicate, move to a process, detach, delete), on a container "add a device
- * here", on empty canvas the view actions. Every action is one document edit, so one undo step.
+ * here", on empty canvas the view actions. Every edit action is one document edit, so one undo
+ * step. While the canvas shows the running VM the menus add its live actions
+ * (`live-menu-items.tsx`).
  */
 import { canProxy, DEVICE_MODELS, VM_NODE_ID, type Placement, type Topology } from '@mpqemu/shared';
 import * as ContextMenu from '@radix-ui/react-context-menu';
@@ -15,68 +17,9 @@ import { DEVICE_H, DEVICE_W, HEADER_H, PAD } from '../sizes.ts';
 import { applyAutoLayout, deleteSelection, duplicateSelection } from '../store/commands.ts';
 import { useDesignerStore } from '../store/context.tsx';
 import { addPaletteItem } from '../store/gestures.ts';
+import { Item, Separator, Sub, targetOf, type Target } from './context-menu-parts.tsx';
 import { FIT_VIEW_ANIMATED } from './fit.ts';
-import '../../shell/menu.css';
-
-type Target =
-  | { kind: 'pane' }
-  | { kind: 'vm' }
-  | { kind: 'process'; id: string }
-  | { kind: 'device'; id: string }
-  | { kind: 'drive'; id: string };
-
-function targetOf(t: Topology, element: EventTarget | null): Target {
-  const id =
-    element instanceof Element
-      ? element.closest('.react-flow__node')?.getAttribute('data-id')
-      : null;
-  if (!id) return { kind: 'pane' };
-  if (id === VM_NODE_ID) return { kind: 'vm' };
-  if (t.processes.some((p) => p.id === id)) return { kind: 'process', id };
-  if (t.devices.some((d) => d.id === id)) return { kind: 'device', id };
-  return { kind: 'drive', id };
-}
-
-function Item({
-  testId,
-  onSelect,
-  disabled,
-  children,
-}: {
-  testId: string;
-  onSelect: () => void;
-  disabled?: boolean;
-  children: ReactNode;
-}) {
-  return (
-    <ContextMenu.Item
-      className="menu__item menu__item--row"
-      data-testid={testId}
-      disabled={disabled === true}
-      onSelect={onSelect}
-    >
-      {children}
-    </ContextMenu.Item>
-  );
-}
-
-function Sub({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
-  return (
-    <ContextMenu.Sub>
-      <ContextMenu.SubTrigger
-        className="menu__item menu__item--row menu__sub-trigger"
-        data-testid={testId}
-      >
-        {label}
-      </ContextMenu.SubTrigger>
-      <ContextMenu.Portal>
-        <ContextMenu.SubContent className="menu" sideOffset={2}>
-          {children}
-        </ContextMenu.SubContent>
-      </ContextMenu.Portal>
-    </ContextMenu.Sub>
-  );
-}
+import { DeleteItem, RestartItem, RunItems, useLiveMenu } from './live-menu-items.tsx';
 
 /** Where a device moved into `container` goes: a free spot under the header. */
 function spotIn(t: Topology, container: string, deviceId: string) {
@@ -101,6 +44,7 @@ export function CanvasContextMenu({
   const store = useDesignerStore();
   const flow = useReactFlow();
   const [target, setTarget] = useState<Target>({ kind: 'pane' });
+  const live = useLiveMenu();
   const edit = (change: (t: Topology) => Topology) => store.getState().edit(change);
   const onNode = (id: string, action: () => void) => {
     store.getState().select([id]);
@@ -132,6 +76,13 @@ export function CanvasContextMenu({
   const nodeId = target.kind === 'pane' || target.kind === 'vm' ? null : target.id;
   const container =
     target.kind === 'vm' ? VM_NODE_ID : target.kind === 'process' ? target.id : null;
+  // The remote process a right-clicked container is, or a right-clicked device runs in.
+  const process =
+    target.kind === 'process'
+      ? target.id
+      : device?.placement.kind === 'remote'
+        ? device.placement.process
+        : null;
 
   return (
     <ContextMenu.Root modal={false}>
@@ -143,6 +94,13 @@ export function CanvasContextMenu({
       </ContextMenu.Trigger>
       <ContextMenu.Portal>
         <ContextMenu.Content className="menu" data-testid="context-menu">
+          {live && (target.kind === 'pane' || target.kind === 'vm') && <RunItems live={live} />}
+          {live && process !== null && (
+            <>
+              <RestartItem live={live} process={process} />
+              <Separator />
+            </>
+          )}
           {container !== null && (
             <Sub label="Add a device here" testId="ctx-add-device">
               {DEVICE_MODELS.filter((m) => container === VM_NODE_ID || canProxy(m.model)).map(
@@ -201,9 +159,11 @@ export function CanvasContextMenu({
             </Item>
           )}
           {nodeId !== null && (
-            <Item testId="ctx-delete" onSelect={() => onNode(nodeId, () => deleteSelection(store))}>
-              Delete <kbd>Del</kbd>
-            </Item>
+            <DeleteItem
+              live={live}
+              id={nodeId}
+              onSelect={() => onNode(nodeId, () => deleteSelection(store))}
+            />
           )}
           {(target.kind === 'pane' || target.kind === 'vm') && (
             <>
@@ -225,7 +185,7 @@ export function CanvasContextMenu({
               <Item testId="ctx-fit" onSelect={() => void flow.fitView(FIT_VIEW_ANIMATED)}>
                 Fit the design in view
               </Item>
-              <ContextMenu.Separator className="menu__separator" />
+              <Separator />
               <Item testId="ctx-shortcuts" onSelect={onShortcuts}>
                 Keyboard shortcuts <kbd>?</kbd>
               </Item>

@@ -4,13 +4,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_EXAMPLES_DIR, loadSamples } from '../../src/store/samples.ts';
-import { openSeededStore, SEED_NAME } from '../../src/store/seed.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 let dir: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mpqemu-seed-'));
+  dir = await mkdtemp(join(tmpdir(), 'mpqemu-samples-'));
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -38,19 +37,5 @@ describe('samples', () => {
     await writeFile(join(dir, 'bad.json'), '{"version": 2}');
     expect(await loadSamples(dir, (file) => reported.push(file))).toEqual([]);
     expect(reported).toEqual(['bad.json']);
-  });
-});
-
-describe('first start', () => {
-  it('seeds a new store with the rich sample, once', async () => {
-    const storeDir = join(dir, 'topologies');
-    const store = await openSeededStore(storeDir, () => loadSamples());
-    expect((await store.list()).map((e) => e.name)).toEqual([SEED_NAME]);
-    const seeded = await store.get(SEED_NAME);
-    const rich = (await loadSamples()).find((s) => s.id === 'rich');
-    expect(seeded.topology).toEqual(rich?.topology);
-    await store.delete(SEED_NAME);
-    const again = await openSeededStore(storeDir, () => loadSamples());
-    expect(await again.list()).toEqual([]);
   });
 });
