@@ -7,7 +7,7 @@
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { PlannedProcess } from '@mpqemu/shared';
-import { connectUnix, openQmp, type QmpClient } from '../qmp/client.ts';
+import { connectUnix, nudgingWhile, openQmp, type QmpClient } from '../qmp/client.ts';
 import { GuestConsole } from './guest-console.ts';
 import { spareEnd, startProcess, type DoctorProcess } from './processes.ts';
 import { watchQmpEvents, type QmpEvents } from './qmp-events.ts';
@@ -62,7 +62,10 @@ export async function connectSession(
   const qmpSocket = await connectUnix(main.qmpSocket, deadline, signal);
   session.sockets.push(qmpSocket);
   session.events = watchQmpEvents(qmpSocket);
-  session.qmp = await openQmp(qmpSocket, Math.max(1, deadline - Date.now()));
+  session.qmp = await nudgingWhile(
+    main.qmpSocket,
+    openQmp(qmpSocket, Math.max(1, deadline - Date.now())),
+  );
 }
 
 /** Starts a new remote for a hot-plug on spare `fd`; the server's copy is closed at once. */

@@ -171,6 +171,33 @@ export async function connectUnix(
   }
 }
 
+/**
+ * How long a QMP handshake may stall before the listener is nudged. QEMU (7.2 at least; seen about
+ * once in 500 launches) can accept a client in its monitor I/O thread while its main thread,
+ * which polled the same listening socket, goes on to a blocking accept() of its own: that main
+ * thread then sleeps for good holding the global lock, so the greeting comes but no command is
+ * ever answered, and a main QEMU proxying to that process hangs with it. A second connection
+ * completes the stray accept(); QEMU drops it (the chardev is taken) and the handshake resumes.
+ * A nudge that finds nothing to wake waits in the backlog and is dropped the same way later.
+ */
+const NUDGE_EVERY_MS = 1000;
+
+function nudge(path: string): void {
+  const socket = connect(path);
+  socket.on('error', () => undefined);
+  socket.on('connect', () => socket.destroy());
+}
+
+/** Runs `handshake`, nudging the listener at `path` while it is pending (see NUDGE_EVERY_MS). */
+export async function nudgingWhile<T>(path: string, handshake: Promise<T>): Promise<T> {
+  const timer = setInterval(() => nudge(path), NUDGE_EVERY_MS);
+  try {
+    return await handshake;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** Connects, greets and negotiates within `timeoutMs`. */
 export async function connectQmp(
   path: string,
@@ -179,5 +206,5 @@ export async function connectQmp(
 ): Promise<QmpClient> {
   const deadline = Date.now() + timeoutMs;
   const socket = await connectUnix(path, deadline, signal);
-  return openQmp(socket, Math.max(1, deadline - Date.now()));
+  return nudgingWhile(path, openQmp(socket, Math.max(1, deadline - Date.now())));
 }

@@ -448,12 +448,21 @@ async function waitQmp(p, deadline) {
       }, UNPLUG_MS);
       listeners.add(listener);
     });
+  // QEMU can hang in a stray accept() of its QMP listener, holding its global lock; another
+  // connection frees it (the server's qmp/client.ts says more). Nudge while the handshake stalls.
+  const nudges = setInterval(() => {
+    const n = net.connect(p.qmpSocket);
+    n.on('error', () => {});
+    n.on('connect', () => n.destroy());
+  }, 1000);
   try {
     await execute('qmp_capabilities');
     await execute('query-status');
   } catch (e) {
     s.destroy();
     throw e;
+  } finally {
+    clearInterval(nudges);
   }
   if (p.role === 'main') mainQmp = { execute, deviceDeleted, close: () => s.destroy() };
   else s.destroy();
