@@ -101,7 +101,7 @@ test.describe('designing from scratch', () => {
     const confirm = app.getByTestId('confirm-ok');
     if (await confirm.isVisible()) await confirm.click();
     // A sample is a template: its title is not a file name Save would write.
-    await expect(app.getByTestId('topology-name')).toHaveText('New from “Upstream LSI example”');
+    await expect(app.getByTestId('topology-name')).toHaveText('Upstream LSI example');
 
     await d.node('disk0').click();
     const missing = '/nonexistent/mpqemu-e2e/disk0.img';

@@ -18,9 +18,13 @@ test.describe('samples are read-only templates', () => {
     await app.goto('/?sample=rich');
     await expect(app.getByTestId('app')).toHaveAttribute('data-ready', 'true');
     await expect(app.getByTestId('node-lsi0')).toBeVisible();
-    const label = 'New from “Three remote processes”';
+    const label = 'Three remote processes';
     await expect(app.getByTestId('topology-name')).toHaveText(label);
-    await expect(app).toHaveTitle(`${label} (not saved) · mpqemu studio`);
+    await expect(app).toHaveTitle(`${label} (template) · mpqemu studio`);
+    await expect(app.getByTestId('topology-unsaved')).toHaveText('template');
+    // Shown whole, not cut off with an ellipsis.
+    const shown = app.getByTestId('topology-name');
+    expect(await shown.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
     // Start takes the document as it is: no save needed first.
     await expect(app.getByTestId('run-start')).toBeEnabled();
 

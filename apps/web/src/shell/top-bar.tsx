@@ -4,7 +4,7 @@ import { StartStopButton } from '../runs/start-stop-button.tsx';
 import { FIT_VIEW_ANIMATED } from '../designer/canvas/fit.ts';
 import { applyAutoLayout } from '../designer/store/commands.ts';
 import { useDesigner, useDesignerStore, useHistory } from '../designer/store/context.tsx';
-import { documentLabel, isDirty } from '../designer/store/store.ts';
+import { documentLabel, isDirty, unsavedNote } from '../designer/store/store.ts';
 import { DoctorDialog } from '../doctor/doctor-dialog.tsx';
 import { ExportMenu, ImportDialog } from '../import-export/index.ts';
 import { SettingsButton } from '../settings/settings-button.tsx';
@@ -51,6 +51,7 @@ export function TopBar({ files }: { files: Files }) {
   const store = useDesignerStore();
   const name = useDesigner((s) => s.name);
   const label = useDesigner(documentLabel);
+  const unsaved = useDesigner(unsavedNote);
   const dirty = useDesigner(isDirty);
   const topology = useDesigner((s) => s.topology);
   const problems = useDesigner((s) => s.problems);
@@ -64,8 +65,8 @@ export function TopBar({ files }: { files: Files }) {
   const [importing, setImporting] = useState(false);
   const [doctoring, setDoctoring] = useState(false);
   useEffect(() => {
-    document.title = `${label}${name === null ? ' (not saved)' : ''}${dirty ? ' ●' : ''} · mpqemu studio`;
-  }, [label, name, dirty]);
+    document.title = `${label}${unsaved === null ? '' : ` (${unsaved})`}${dirty ? ' ●' : ''} · mpqemu studio`;
+  }, [label, unsaved, dirty]);
   const fit = () => void flow.fitView(FIT_VIEW_ANIMATED);
 
   return (
@@ -84,9 +85,9 @@ export function TopBar({ files }: { files: Files }) {
         <span className="topbar__name" data-testid="topology-name">
           {label}
         </span>
-        {name === null && (
+        {unsaved !== null && (
           <span className="topbar__unsaved muted" data-testid="topology-unsaved">
-            not saved
+            {unsaved}
           </span>
         )}
         {dirty && (

@@ -7,7 +7,7 @@ import {
 } from '@mpqemu/shared';
 import { describe, expect, it } from 'vitest';
 import { emptyTopology } from '../doc/defaults.ts';
-import { createDesignerStore, documentLabel, hostCheckKey, isDirty } from './store.ts';
+import { createDesignerStore, documentLabel, hostCheckKey, isDirty, unsavedNote } from './store.ts';
 
 function upstream(): Topology {
   const dir = new URL('../../../../../examples/', import.meta.url);
@@ -63,7 +63,8 @@ describe('what the document is called', () => {
     expect(documentLabel(store.getState())).toBe('Untitled');
     expect(isDirty(store.getState())).toBe(false);
     store.getState().load(upstream(), null, { template: 'Upstream LSI example' });
-    expect(documentLabel(store.getState())).toBe('New from “Upstream LSI example”');
+    expect(documentLabel(store.getState())).toBe('Upstream LSI example');
+    expect(unsavedNote(store.getState())).toBe('template');
     store.getState().markSaved('mine');
     expect(documentLabel(store.getState())).toBe('mine');
     expect(store.getState().template).toBeNull();

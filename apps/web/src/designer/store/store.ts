@@ -259,12 +259,20 @@ function prepare(t: Topology): Topology {
 }
 
 /**
- * What the document is called for the user, which is also what Save writes: its name in the
- * store, or the fact that Save will ask for one.
+ * What the document is called for the user: its name in the store (what Save writes), else the
+ * template it came from; `unsavedNote` says that Save will ask for a name.
  */
 export function documentLabel(s: Pick<DesignerState, 'name' | 'template'>): string {
-  if (s.name !== null) return s.name;
-  return s.template === null ? 'Untitled' : `New from “${s.template}”`;
+  return s.name ?? s.template ?? 'Untitled';
+}
+
+/**
+ * Null for a saved document; else what the top bar's chip and the window title add to the label
+ * (a template is never written: Save asks for a name, as the chip's tooltip says).
+ */
+export function unsavedNote(s: Pick<DesignerState, 'name' | 'template'>): string | null {
+  if (s.name !== null) return null;
+  return s.template === null ? 'not saved' : 'template';
 }
 
 /** Whether the document differs from its last opened or saved state. */
