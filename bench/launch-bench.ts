@@ -4,10 +4,12 @@
  * without a boot source, so this measures launch, not a guest boot. Also the server's memory idle
  * and with 8 runs alive. Run: npx tsx bench/launch-bench.ts [rounds]
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planLaunch, type RunInfo, type Topology } from '@mpqemu/shared';
+import { execa } from 'execa';
 import { createCapabilityService } from '../apps/server/src/probe/index.ts';
 import { createRunManager } from '../apps/server/src/runs/manager.ts';
 import type { RunManager } from '../apps/server/src/runs/types.ts';
@@ -133,6 +135,51 @@ for (const size of SIZES) {
     `${String(size).padStart(7)}  ${median(managed).toFixed(1).padStart(11)}  ${median(bare).toFixed(1).padStart(8)}  ${ratio.toFixed(3).padStart(5)}  <= ${TARGET.toFixed(2)} ${(ratio <= TARGET ? 'ok' : 'MISSED').padEnd(6)}  ${median(startCalls).toFixed(1).padStart(11)}  ${median(cpuManaged).toFixed(1)} / ${median(cpuBare).toFixed(1)}`,
   );
 }
+
+/**
+ * Where the manager's extra time goes: the CPU one spawn costs this process with execa (options as
+ * in runs/spawn.ts) and with child_process.spawn, for `true` (no QEMU time in the figure).
+ */
+async function spawnCost(kind: 'execa' | 'spawn', spawns: number): Promise<number> {
+  const cpu0 = process.cpuUsage();
+  const children = [];
+  for (let i = 0; i < spawns; i++) {
+    if (kind === 'execa') {
+      children.push(
+        execa('true', [], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          buffer: false,
+          reject: false,
+          cleanup: true,
+          forceKillAfterDelay: false,
+          env: { LC_ALL: 'C' },
+        }),
+      );
+    } else {
+      const child = spawn('true', [], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LC_ALL: 'C' },
+      });
+      child.stdout.resume();
+      child.stderr.resume();
+      children.push(new Promise((r) => child.once('close', r)));
+    }
+  }
+  const spawned = cpuMs(process.cpuUsage(cpu0));
+  await Promise.all(children);
+  return spawned / spawns;
+}
+const perSpawn = { execa: [] as number[], spawn: [] as number[] };
+for (let round = 0; round < 21; round++) {
+  for (const kind of round % 2 ? (['execa', 'spawn'] as const) : (['spawn', 'execa'] as const)) {
+    perSpawn[kind].push(await spawnCost(kind, 9));
+  }
+}
+const execaMs = median(perSpawn.execa);
+const spawnMs = median(perSpawn.spawn);
+console.log(
+  `CPU per spawn, median of 21 rounds of 9: execa ${execaMs.toFixed(2)} ms, child_process.spawn ${spawnMs.toFixed(2)} ms; at 9 processes (8 remotes + main) execa adds ${(9 * (execaMs - spawnMs)).toFixed(1)} ms`,
+);
 
 (globalThis as { gc?: () => void }).gc?.();
 memory('server memory, idle');
