@@ -1,9 +1,11 @@
 /**
  * The baseline of `mpqemu up` in bench/cli-bench.ts: the argv that `mpqemu print --json` plans,
- * spawned by bench/bare-spawn.ts, reading the guest's serial
- * socket until a given line. No validation, no probe, no QMP: the least a launcher can do.
+ * spawned by bench/bare-spawn.ts, reading the guest's serial socket until a given line. No
+ * validation, no probe, no QMP: the least a launcher can do. Run as a command, like `mpqemu up`
+ * (cli-bench compiles it to plain JavaScript first, as the CLI is):
+ *   node bare-boot.mjs PROCESSES.json RUN_DIR NEEDLE   prints "found" once the guest printed NEEDLE
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { spawnBare, type BareProcess } from './bare-spawn.ts';
 
@@ -39,11 +41,14 @@ function watchSerial(path: string, needle: string, deadline: number): Promise<vo
   });
 }
 
-/** Spawns `processes` in `runDir` and resolves when the guest printed `needle`; then kills them. */
-export async function bareBoot(
+/**
+ * Spawns `processes` in `runDir`; once the guest printed `needle`, calls `found`, then kills them.
+ */
+async function bareBoot(
   processes: readonly BareProcess[],
   runDir: string,
   needle: string,
+  found: () => void,
   timeoutMs = 120_000,
 ): Promise<void> {
   mkdirSync(runDir, { recursive: true, mode: 0o700 });
@@ -51,6 +56,7 @@ export async function bareBoot(
   const main = processes.find((p) => p.role === 'main');
   try {
     await watchSerial(serialSocketOf(main?.argv ?? []), needle, Date.now() + timeoutMs);
+    found();
   } finally {
     const exits = children.map(
       (c) =>
@@ -62,4 +68,10 @@ export async function bareBoot(
     await Promise.all(exits);
     rmSync(runDir, { recursive: true, force: true });
   }
+}
+
+const [file, runDir, needle] = process.argv.slice(2);
+if (file && runDir && needle) {
+  const processes = JSON.parse(readFileSync(file, 'utf8')) as BareProcess[];
+  await bareBoot(processes, runDir, needle, () => process.stdout.write('found\n'));
 }

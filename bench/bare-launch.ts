@@ -1,12 +1,13 @@
 /**
  * The baseline of bench/launch-bench.ts: the least a launcher can do, with Node alone (no execa,
  * no framework). Spawns a plan's argv with the same socketpairs, waits for the same QMP readiness
- * (greeting, qmp_capabilities, a query), then quits. Usable on its own:
+ * (greeting, qmp_capabilities, a query; the socket polled as often), then quits. Usable on its own:
  *   node --import tsx bench/bare-launch.ts <plan.json>
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { CONNECT_POLL_MS } from '../apps/server/src/qmp/client.ts';
 import { spawnBare, type BareProcess } from './bare-spawn.ts';
 
 interface BareLaunchProcess extends BareProcess {
@@ -26,7 +27,7 @@ function qmpReady(path: string, query: string, deadline: number): Promise<Socket
       socket.on('error', (e: NodeJS.ErrnoException) => {
         socket.destroy();
         if ((e.code === 'ENOENT' || e.code === 'ECONNREFUSED') && Date.now() < deadline) {
-          setTimeout(attempt, 20);
+          setTimeout(attempt, CONNECT_POLL_MS);
         } else reject(e);
       });
       socket.setEncoding('utf8');

@@ -144,6 +144,13 @@ export async function openQmp(socket: Socket, timeoutMs: number): Promise<QmpCli
   return client;
 }
 
+/**
+ * How often a socket QEMU has not created yet is tried again. QEMU creates it early in its
+ * start-up; a 20 ms poll cost each launch up to 20 ms of waiting, a connect() attempt costs
+ * microseconds.
+ */
+export const CONNECT_POLL_MS = 5;
+
 /** Connects to a unix socket, retrying while it does not exist yet or refuses. */
 export async function connectUnix(
   path: string,
@@ -165,8 +172,7 @@ export async function connectUnix(
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ECONNREFUSED') throw e;
       if (Date.now() >= deadline) throw new Error(`${path} did not appear in time`, { cause: e });
-      // QEMU creates its sockets early during startup; a short poll keeps launch latency low.
-      await sleep(20, undefined, { signal });
+      await sleep(CONNECT_POLL_MS, undefined, { signal });
     }
   }
 }

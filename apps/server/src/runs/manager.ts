@@ -248,7 +248,9 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     while (runs.has(id) || existsSync(join(runsDir, id))) id = randomBytes(6).toString('hex');
     const dir = join(runsDir, id);
     // Planned once, after the host check: the validator then sees the document QEMU will run.
-    const planned = planLaunch(checked.topology, caps, { runDir: dir });
+    const planned = await time('validate and plan', () =>
+      Promise.resolve(planLaunch(checked.topology, caps, { runDir: dir })),
+    );
     if (!planned.ok) {
       const errors = planned.problems.filter((p) => p.severity === 'error');
       throw new StartRefused(`the topology has errors: ${summarize(errors)}`, errors);
@@ -275,8 +277,10 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       );
     }
     try {
-      await mkdir(runsDir, { recursive: true, mode: 0o700 });
-      await mkdir(dir, { mode: 0o700 });
+      await time('create the run directory', async () => {
+        await mkdir(runsDir, { recursive: true, mode: 0o700 });
+        await mkdir(dir, { mode: 0o700 });
+      });
     } catch (e) {
       throw refusal(
         `cannot create the run directory ${dir}: ${(e as Error).message}`,
