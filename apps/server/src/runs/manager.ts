@@ -180,19 +180,20 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     options.timings ? options.timings.time(step, work) : work();
 
   /**
-   * The host half of Start's checks: tools present, then every file (preflight.ts). Without
-   * errors the caller owns the opened descriptors (`files`).
+   * The host half of Start's checks: tools present (and the image roots read, meanwhile), then
+   * every file (preflight.ts). Without errors the caller owns the opened descriptors (`files`).
    */
   async function checkHost(
     topology: Topology,
     caps: Capabilities,
     ownRun?: string,
-  ): Promise<PreflightResult> {
-    await tools(caps);
-    return preflight(topology, {
-      confinement: await roots.confinement(),
+  ): Promise<PreflightResult & { setpriv: string }> {
+    const [{ setpriv }, confinement] = await Promise.all([tools(caps), roots.confinement()]);
+    const checked = await preflight(topology, {
+      confinement,
       inUse: (real) => inUse(real, ownRun),
     });
+    return { ...checked, setpriv };
   }
 
   async function hostCheck(topology: Topology, ownRun?: string): Promise<Problem[]> {
@@ -220,15 +221,16 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     } catch (e) {
       throw refusal((e as Error).message, 'host.capabilities');
     }
-    const { setpriv } = await time('find qemu and setpriv', () => tools(caps));
-    const checked = await time('preflight: host files and images', () => checkHost(topology, caps));
+    const checked = await time('preflight: tools, host files and images', () =>
+      checkHost(topology, caps),
+    );
     if (checked.errors.length > 0) {
       throw new StartRefused(`host check failed: ${summarize(checked.errors)}`, checked.errors);
     }
     // From here the descriptors are ours until the Run has passed them to QEMU.
     let handedOver = false;
     try {
-      const run = await createRun(topology, checked, caps, setpriv, startOptions);
+      const run = await createRun(topology, checked, caps, checked.setpriv, startOptions);
       handedOver = true;
       return run;
     } finally {
