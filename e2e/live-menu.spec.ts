@@ -1,3 +1,4 @@
+import { seriousViolations } from './axe.ts';
 import { expect, SAMPLE, test } from './fixtures.ts';
 import { LiveCanvas } from './live-canvas.ts';
 
@@ -25,6 +26,15 @@ test.describe('context menus on the running VM', () => {
     await runPanel.expectConsole(/mpqemu-guest: pci-done/, BOOT_TIMEOUT);
     const mainPid = await runPanel.pid('main');
     const oldPid = await canvas.pid('rp1');
+    // The running VM's canvas and run panel, in both themes: no serious accessibility violation.
+    const page = designer.page;
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+    expect(await seriousViolations(page)).toEqual([]);
+    await keepShot('live-running-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
 
     // On the remote process's container: restart it, with its live state beside the item.
     await designer.node('rp1').click({ button: 'right', position: { x: 60, y: 12 } });
