@@ -3,9 +3,10 @@
  * spawned by bench/bare-spawn.ts, reading the guest's serial socket until a given line. No
  * validation, no probe, no QMP: the least a launcher can do. Run as a command, like `mpqemu up`
  * (cli-bench compiles it to plain JavaScript first, as the CLI is):
- *   node bare-boot.mjs PROCESSES.json RUN_DIR NEEDLE   prints "found" once the guest printed NEEDLE
+ *   node bare-boot.mjs PLAN.json RUN_DIR NEEDLE   prints "found" once the guest printed NEEDLE
+ * (PLAN.json: the output of `mpqemu print --json`)
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { spawnBare, type BareProcess } from './bare-spawn.ts';
 
@@ -20,6 +21,12 @@ function serialSocketOf(argv: readonly string[]): string {
 function watchSerial(path: string, needle: string, deadline: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const attempt = (): void => {
+      // As the server does: a stat until the socket exists, then connect.
+      if (!existsSync(path)) {
+        if (Date.now() < deadline) setTimeout(attempt, 5);
+        else reject(new Error(`${path} did not appear`));
+        return;
+      }
       const socket = connect(path);
       let seen = '';
       socket.on('error', (e: NodeJS.ErrnoException) => {
@@ -46,13 +53,14 @@ function watchSerial(path: string, needle: string, deadline: number): Promise<vo
  */
 async function bareBoot(
   processes: readonly BareProcess[],
+  spares: readonly number[],
   runDir: string,
   needle: string,
   found: () => void,
   timeoutMs = 120_000,
 ): Promise<void> {
   mkdirSync(runDir, { recursive: true, mode: 0o700 });
-  const children = spawnBare(processes, 'ignore', runDir);
+  const { children, spares: ends } = spawnBare(processes, 'ignore', spares, runDir);
   const main = processes.find((p) => p.role === 'main');
   try {
     await watchSerial(serialSocketOf(main?.argv ?? []), needle, Date.now() + timeoutMs);
@@ -66,12 +74,18 @@ async function bareBoot(
     );
     for (const c of children) c.kill('SIGKILL');
     await Promise.all(exits);
+    for (const end of ends) end.destroy();
     rmSync(runDir, { recursive: true, force: true });
   }
 }
 
 const [file, runDir, needle] = process.argv.slice(2);
 if (file && runDir && needle) {
-  const processes = JSON.parse(readFileSync(file, 'utf8')) as BareProcess[];
-  await bareBoot(processes, runDir, needle, () => process.stdout.write('found\n'));
+  const plan = JSON.parse(readFileSync(file, 'utf8')) as {
+    processes: BareProcess[];
+    spares: number[];
+  };
+  await bareBoot(plan.processes, plan.spares, runDir, needle, () =>
+    process.stdout.write('found\n'),
+  );
 }

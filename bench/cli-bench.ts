@@ -143,9 +143,9 @@ await build({
 });
 
 /** One bare launch: ms from the command to the guest's PCI list. */
-async function bareOnce(processes: BareProcess[], runDir: string): Promise<number> {
+async function bareOnce(plan: PrintedPlan, runDir: string): Promise<number> {
   const planFile = join(work, 'bare-plan.json');
-  await writeFile(planFile, JSON.stringify(processes));
+  await writeFile(planFile, JSON.stringify(plan));
   const t0 = now();
   const child = execa('node', [BARE, planFile, runDir, PCI_LINE], { stdin: 'ignore' });
   const found = await new Promise<number>((resolve, reject) => {
@@ -158,9 +158,15 @@ async function bareOnce(processes: BareProcess[], runDir: string): Promise<numbe
   return found;
 }
 
-const printed = async (runDir: string): Promise<BareProcess[]> => {
+/** What `mpqemu print --json` gives a launcher: the processes and the main QEMU's spare fds. */
+interface PrintedPlan {
+  processes: BareProcess[];
+  spares: number[];
+}
+const printed = async (runDir: string): Promise<PrintedPlan> => {
   const r = await execa('node', [BIN, 'print', file, '--json', '--run-dir', runDir], { env });
-  return (JSON.parse(r.stdout) as { processes: BareProcess[] }).processes;
+  const { processes, spares } = JSON.parse(r.stdout) as PrintedPlan;
+  return { processes, spares };
 };
 
 const spawns: number[] = [];

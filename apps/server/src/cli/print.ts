@@ -15,7 +15,7 @@ export interface PrintOptions {
 
 /**
  * `mpqemu print`: the plan as readable command lines, or as JSON (`processes` with argv, fds and
- * files, `problems`). It is the plan `mpqemu up` runs: images, kernel and initrd passed as
+ * files, the main QEMU's `spares`, `problems`). It is the plan `mpqemu up` runs: images, kernel and initrd passed as
  * descriptors, each named. A topology with errors has no plan: exit 1 with its problems.
  */
 export function printPlan(
@@ -35,8 +35,10 @@ export function printPlan(
         fds,
         files: files ?? {},
       })) ?? [];
+    // The main QEMU's fds that get a spare socketpair end each: a launcher must pass them too.
+    const spares = plan?.spares ?? [];
     const problems = planned.ok ? planned.plan.problems : planned.problems;
-    io.stdout(`${JSON.stringify({ processes, problems }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ processes, spares, problems }, null, 2)}\n`);
     return planned.ok ? EXIT.ok : EXIT.failed;
   }
   if (!planned.ok || plan === null) {

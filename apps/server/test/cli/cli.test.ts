@@ -36,6 +36,7 @@ describe.each(['upstream-lsi', 'rich'])('mpqemu on examples/%s.json', (name) => 
         fds,
         files,
       })),
+      spares: planned.plan.spares,
       problems: planned.plan.problems,
     });
   });
