@@ -1,13 +1,13 @@
 /**
  * The baseline of bench/launch-bench.ts: the least a launcher can do, with Node alone (no execa,
  * no framework). Spawns a plan's argv with the same socketpairs, waits for the same QMP readiness
- * (greeting, qmp_capabilities, a query; the socket polled as often), then quits. Usable on its own:
+ * (greeting, qmp_capabilities, a query; the socket polled as often and the same way), then quits. Usable on its own:
  *   node --import tsx bench/bare-launch.ts <plan.json>
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { CONNECT_POLL_MS } from '../apps/server/src/qmp/client.ts';
+import { CONNECT_POLL_MS, nudgingWhile } from '../apps/server/src/qmp/client.ts';
 import { spawnBare, type BareProcess } from './bare-spawn.ts';
 
 interface BareLaunchProcess extends BareProcess {
@@ -16,11 +16,19 @@ interface BareLaunchProcess extends BareProcess {
 export interface BarePlan {
   runDir: string;
   processes: BareLaunchProcess[];
+  /** The main QEMU's fds that get a spare socketpair end each. */
+  spares: number[];
 }
 
 function qmpReady(path: string, query: string, deadline: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const attempt = (): void => {
+      // As the server does: a stat until the socket exists, then connect.
+      if (!existsSync(path)) {
+        if (Date.now() < deadline) setTimeout(attempt, CONNECT_POLL_MS);
+        else reject(new Error(`${path} did not appear`));
+        return;
+      }
       const socket = connect(path);
       let buffered = '';
       let stage = 0;
@@ -62,11 +70,16 @@ export interface BareRun {
 /** Starts `plan` and resolves when every process answered its query. */
 export async function bareLaunch(plan: BarePlan, timeoutMs = 60_000): Promise<BareRun> {
   mkdirSync(plan.runDir, { recursive: true, mode: 0o700 });
-  const children = spawnBare(plan.processes, 'pipe');
+  const { children, spares } = spawnBare(plan.processes, 'pipe', plan.spares);
   const deadline = Date.now() + timeoutMs;
   const qmp = await Promise.all(
+    // Nudged like every launcher of ours: QEMU 7.2 can stall a QMP handshake for good otherwise
+    // (docs/qemu-facts.md).
     plan.processes.map((p) =>
-      qmpReady(p.qmpSocket, p.role === 'main' ? 'query-status' : 'query-pci', deadline),
+      nudgingWhile(
+        p.qmpSocket,
+        qmpReady(p.qmpSocket, p.role === 'main' ? 'query-status' : 'query-pci', deadline),
+      ),
     ),
   );
   return {
@@ -83,7 +96,7 @@ export async function bareLaunch(plan: BarePlan, timeoutMs = 60_000): Promise<Ba
       const timer = setTimeout(() => children.forEach((c) => c.kill('SIGKILL')), 3000);
       await Promise.all(exits);
       clearTimeout(timer);
-      for (const s of qmp) s.destroy();
+      for (const s of [...qmp, ...spares]) s.destroy();
       rmSync(plan.runDir, { recursive: true, force: true });
     },
   };
