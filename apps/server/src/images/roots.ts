@@ -51,20 +51,24 @@ export function createImageRoots(options: RootsOptions): ImageRoots {
       return library;
     },
     async confinement() {
-      const saved = options.saved ? await options.saved() : [];
-      const written: [string, ImageRoot['kind']][] = [
-        [library, 'library'],
-        ...(samplesDir === null ? [] : [[samplesDir, 'samples'] as [string, 'samples']]),
-        ...(options.configured ?? []).map((p): [string, 'configured'] => [p, 'configured']),
-        ...saved.map((p): [string, 'settings'] => [p, 'settings']),
-      ];
-      const roots = await Promise.all(
-        written.map(async ([path, kind]) => ({ path, real: await real(path), kind })),
-      );
+      const resolved = (written: [string, ImageRoot['kind']][]) =>
+        Promise.all(written.map(async ([path, kind]) => ({ path, real: await real(path), kind })));
+      // Every lookup at once: this is on the way from Start to the first QEMU.
+      const [fixed, saved, dataDir] = await Promise.all([
+        resolved([
+          [library, 'library'],
+          ...(samplesDir === null ? [] : [[samplesDir, 'samples'] as [string, 'samples']]),
+          ...(options.configured ?? []).map((p): [string, 'configured'] => [p, 'configured']),
+        ]),
+        (options.saved ? options.saved() : Promise.resolve([])).then((paths) =>
+          resolved(paths.map((p): [string, 'settings'] => [p, 'settings'])),
+        ),
+        real(options.dataDir),
+      ]);
       return {
-        roots,
-        dataDir: await real(options.dataDir),
-        libraryDir: await real(library),
+        roots: [...fixed, ...saved],
+        dataDir,
+        libraryDir: fixed[0]?.real ?? resolve(library),
       };
     },
   };

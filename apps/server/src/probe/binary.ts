@@ -1,5 +1,5 @@
-import { constants } from 'node:fs';
-import { access, realpath, stat } from 'node:fs/promises';
+import { accessSync, constants, statSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 
 const QEMU_INSTALL_HINT = 'apt-get install qemu-system-x86';
@@ -15,11 +15,11 @@ export class QemuNotFoundError extends Error {
   }
 }
 
-async function isExecutableFile(path: string): Promise<boolean> {
+/** Synchronous, as host-key.ts explains: a few system files, checked on every launch. */
+function isExecutableFile(path: string): boolean {
   try {
-    const st = await stat(path);
-    if (!st.isFile()) return false;
-    await access(path, constants.X_OK);
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
     return true;
   } catch {
     return false;
@@ -38,7 +38,7 @@ export async function findExecutable(name: string): Promise<string | null> {
         .filter((dir) => dir.startsWith('/'))
         .map((dir) => join(dir, name));
   for (const candidate of candidates) {
-    if (await isExecutableFile(candidate)) return realpath(candidate);
+    if (isExecutableFile(candidate)) return realpath(candidate);
   }
   return null;
 }
@@ -63,7 +63,7 @@ export function createExecutableCache(): (name: string) => Promise<string | null
   return async (name) => {
     const key = `${process.env.PATH ?? ''}\0${name}`;
     const remembered = known.get(key);
-    if (remembered !== undefined && (await isExecutableFile(remembered))) return remembered;
+    if (remembered !== undefined && isExecutableFile(remembered)) return remembered;
     known.delete(key);
     const found = await findExecutable(name);
     if (found !== null) known.set(key, found);

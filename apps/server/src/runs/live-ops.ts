@@ -105,7 +105,7 @@ export class LiveOps {
     for (const change of diff.live) {
       if (change.kind === 'remove-device' || change.kind === 'replace-device') {
         await this.unplugDevice(change.device);
-        this.run.info.topology = withoutDevice(this.run.info.topology, change.device);
+        this.run.setTopology(withoutDevice(this.run.info.topology, change.device));
         this.run.changed();
       }
       if (change.kind === 'add-device' || change.kind === 'replace-device') {
@@ -113,12 +113,12 @@ export class LiveOps {
         if (!plan) throw new LiveFailed(`no plan for ${change.device}`);
         const wanted = edited.devices.find((d) => d.id === change.device)?.slot;
         const handle = await plug(this.run, plan, this.slotFor(wanted), 0);
-        this.run.info.topology = withDeviceFrom(this.run.info.topology, edited, change.device);
+        this.run.setTopology(withDeviceFrom(this.run.info.topology, edited, change.device));
         handle.info.status = 'running';
         this.run.changed();
       }
     }
-    this.run.info.topology = edited;
+    this.run.setTopology(edited);
     this.run.changed();
   }
 

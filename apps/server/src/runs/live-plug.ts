@@ -4,7 +4,13 @@
  * channel and plug its proxy in. Each step is a run step; a failure throws LiveFailed.
  */
 import { rm } from 'node:fs/promises';
-import { pciAddr, type PlannedProcess, type RunInfo, type RunStep } from '@mpqemu/shared';
+import {
+  pciAddr,
+  type PlannedProcess,
+  type RunInfo,
+  type RunStep,
+  type Topology,
+} from '@mpqemu/shared';
 import { connectQmp, QmpError, type QmpClient } from '../qmp/client.ts';
 import type { ProcessHandle } from './process-handle.ts';
 import type { RunSettings, RunSpec } from './run-record.ts';
@@ -26,6 +32,7 @@ export interface LiveHost {
   step(text: string, state?: RunStep['state'], process?: string): RunStep;
   settle(step: RunStep, state: RunStep['state'], text?: string): void;
   changed(): void;
+  setTopology(topology: Topology): void;
   recovered(): void;
   sparesLeft(): number;
   spawnOnSpare(plan: PlannedProcess): { handle: ProcessHandle; fd: number };

@@ -156,14 +156,16 @@ export function createRunManager(options: RunManagerOptions): RunManager {
 
   const findExecutable = createExecutableCache();
 
-  async function tools(caps: Capabilities): Promise<{ setpriv: string }> {
+  /** Both tools QEMU is started with; setpriv is looked up while the capabilities are read. */
+  async function tools(caps: Promise<Capabilities>): Promise<{ setpriv: string }> {
     const [qemu, setpriv] = await Promise.all([
-      findExecutable(caps.binary),
+      caps.then((c) => findExecutable(c.binary)),
       findExecutable(options.setpriv ?? 'setpriv'),
     ]);
     if (!qemu) {
+      const { binary } = await caps;
       throw refusal(
-        `QEMU binary ${caps.binary} not found. Install it with: apt-get install qemu-system-x86`,
+        `QEMU binary ${binary} not found. Install it with: apt-get install qemu-system-x86`,
         'host.qemu-missing',
       );
     }
@@ -185,7 +187,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
    */
   async function checkHost(
     topology: Topology,
-    caps: Capabilities,
+    caps: Promise<Capabilities>,
     ownRun?: string,
   ): Promise<PreflightResult & { setpriv: string }> {
     const [{ setpriv }, confinement] = await Promise.all([tools(caps), roots.confinement()]);
@@ -199,7 +201,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   async function hostCheck(topology: Topology, ownRun?: string): Promise<Problem[]> {
     try {
       // Checking files never waits for the KVM boot check.
-      const caps = await options.capabilities({ kvm: false });
+      const caps = options.capabilities({ kvm: false });
       const { errors, warnings, files } = await checkHost(topology, caps, ownRun);
       // Only looking: nothing is launched, so no descriptor may stay open.
       await files.close();
@@ -215,14 +217,19 @@ export function createRunManager(options: RunManagerOptions): RunManager {
 
   async function start(topology: Topology, startOptions: StartOptions = {}): Promise<RunInfo> {
     if (shuttingDown) throw refusal('the server is shutting down', 'server.shutdown');
-    let caps: Capabilities;
-    try {
-      caps = await options.capabilities({ kvm: topology.vm.accel === 'kvm' });
-    } catch (e) {
-      throw refusal((e as Error).message, 'host.capabilities');
-    }
-    const checked = await time('preflight: tools, host files and images', () =>
-      checkHost(topology, caps),
+    // The capabilities, the tools, the image roots and the runs' folder are looked up at once:
+    // each is a few file-system round trips on the way from Start to the first QEMU.
+    const capsRead = options
+      .capabilities({ kvm: topology.vm.accel === 'kvm' })
+      .catch((e: unknown) => {
+        throw refusal((e as Error).message, 'host.capabilities');
+      });
+    const runsDirMade = mkdir(runsDir, { recursive: true, mode: 0o700 }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    const checked = await time('preflight: capabilities, tools, host files and images', () =>
+      checkHost(topology, capsRead),
     );
     if (checked.errors.length > 0) {
       throw new StartRefused(`host check failed: ${summarize(checked.errors)}`, checked.errors);
@@ -230,7 +237,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     // From here the descriptors are ours until the Run has passed them to QEMU.
     let handedOver = false;
     try {
-      const run = await createRun(topology, checked, caps, checked.setpriv, startOptions);
+      const caps = await capsRead;
+      const run = await createRun(topology, checked, caps, startOptions, runsDirMade);
       handedOver = true;
       return run;
     } finally {
@@ -240,10 +248,10 @@ export function createRunManager(options: RunManagerOptions): RunManager {
 
   async function createRun(
     topology: Topology,
-    checked: PreflightResult,
+    checked: PreflightResult & { setpriv: string },
     caps: Capabilities,
-    setpriv: string,
     startOptions: StartOptions,
+    runsDirMade: Promise<Error | null>,
   ): Promise<RunInfo> {
     let id = randomBytes(6).toString('hex');
     // A stale run's directory kept for its logs may hold an id this manager never issued.
@@ -280,7 +288,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     }
     try {
       await time('create the run directory', async () => {
-        await mkdir(runsDir, { recursive: true, mode: 0o700 });
+        const failed = await runsDirMade;
+        if (failed) throw failed;
         await mkdir(dir, { mode: 0o700 });
       });
     } catch (e) {
@@ -302,7 +311,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         topology,
         capabilities: caps,
       },
-      { ...settings, setpriv },
+      { ...settings, setpriv: checked.setpriv },
       (info) => all.emit(info),
     );
     runs.set(id, run);

@@ -17,6 +17,9 @@ import { powerDown, quit, type ShutdownContext } from './guest-shutdown.ts';
 import { terminate } from './terminate.ts';
 import { LiveRefused, type StopOptions } from './types.ts';
 
+/** Why a readiness wait's own abort signal fires once the wait is over. */
+const WAIT_OVER = new Error('the wait for QMP is over');
+
 export class Run extends RunRecord implements LiveHost {
   readonly console: SerialConsole;
   readonly stats: StatsSampler;
@@ -209,7 +212,8 @@ export class Run extends RunRecord implements LiveHost {
       }
       return false;
     } finally {
-      onExit.abort();
+      // With a reason of its own: aborting without one builds a DOMException (and its stack).
+      onExit.abort(WAIT_OVER);
     }
   }
 
@@ -391,6 +395,7 @@ export class Run extends RunRecord implements LiveHost {
       if (outcome.status === 'stopped') this.info.reason = outcome.reason;
       this.info.endedAt = Date.now();
       this.changed();
+      this.publish();
       this.updates.close();
       this.markEnded();
       return this.snapshot();

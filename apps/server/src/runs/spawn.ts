@@ -36,7 +36,20 @@ function width(process: PlannedProcess): number {
   return Math.max(3, ...fds.map((fd) => fd + 1));
 }
 
-function launch(process: PlannedProcess, stdio: StdioEntry[], options: SpawnOptions) {
+/**
+ * The server's environment with LC_ALL=C, read once per launch: reading process.env goes through
+ * the C environment key by key, and execa's extendEnv would do that again for every process.
+ */
+function childEnv(): Record<string, string | undefined> {
+  return { ...process.env, LC_ALL: 'C' };
+}
+
+function launch(
+  process: PlannedProcess,
+  stdio: StdioEntry[],
+  options: SpawnOptions,
+  env: Record<string, string | undefined>,
+) {
   // PR_SET_PDEATHSIG via setpriv, which then execs QEMU (same pid): QEMU dies with the server even
   // when the server is SIGKILLed, which no exit handler can catch.
   return execa(options.setpriv, ['--pdeathsig', 'SIGKILL', '--', ...process.argv], {
@@ -46,11 +59,13 @@ function launch(process: PlannedProcess, stdio: StdioEntry[], options: SpawnOpti
     stdio: stdio as unknown as ['ignore', 'pipe', 'pipe', ...('ignore' | 'pipe' | Readable)[]],
     buffer: false,
     reject: false,
-    cleanup: true,
+    // The pdeathsig covers every way the server can end; execa's cleanup would add nothing but
+    // hooking and unhooking a dozen signal handlers (signal-exit) at each launch.
+    cleanup: false,
     forceKillAfterDelay: false,
     cwd: options.cwd,
-    env: { LC_ALL: 'C' },
-    extendEnv: true,
+    env,
+    extendEnv: false,
   });
 }
 
@@ -76,6 +91,7 @@ export function spawnPlan(plan: LaunchPlan, options: SpawnOptions): Spawned {
   const children = new Map<string, Child>();
   const spares: SpareEnd[] = [];
   const channelEnds = new Map<string, Readable>();
+  const env = childEnv();
   for (const process of plan.processes) {
     if (process.role !== 'remote') continue;
     const fds = Object.keys(process.fds).map(Number);
@@ -84,7 +100,7 @@ export function spawnPlan(plan: LaunchPlan, options: SpawnOptions): Spawned {
     for (let fd = 3; fd < width(process); fd++) {
       stdio.push(fds.includes(fd) ? 'pipe' : (files.get(fd) ?? 'ignore'));
     }
-    const child = launch(process, stdio, options);
+    const child = launch(process, stdio, options, env);
     children.set(process.name, child);
     for (const [fd, device] of Object.entries(process.fds)) {
       const end = child.stdio[Number(fd)];
@@ -101,7 +117,7 @@ export function spawnPlan(plan: LaunchPlan, options: SpawnOptions): Spawned {
       stdio.push(end ?? files.get(fd) ?? 'ignore');
     }
     for (const fd of plan.spares) stdio[fd] = 'pipe';
-    const child = launch(main, stdio, options);
+    const child = launch(main, stdio, options, env);
     children.set(main.name, child);
     for (const fd of plan.spares) {
       const end = child.stdio[fd] as Socket | undefined;
@@ -133,7 +149,7 @@ export function spawnRemote(
     const files = fileEntries(process, options);
     const stdio: StdioEntry[] = ['ignore', 'pipe', 'pipe', spare.end];
     for (let fd = 4; fd < width(process); fd++) stdio.push(files.get(fd) ?? 'ignore');
-    return launch(process, stdio, options);
+    return launch(process, stdio, options, childEnv());
   } finally {
     spare.end.destroy();
   }

@@ -8,6 +8,7 @@ export class StatsSampler {
   readonly samples = new Topic<StatsSample>();
   last: StatsSample | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private first: NodeJS.Immediate | null = null;
   private previous = new Map<number, { at: number; cpuSeconds: number }>();
 
   constructor(
@@ -16,13 +17,16 @@ export class StatsSampler {
   ) {}
 
   start(): void {
-    if (this.timer) return;
-    void this.sample();
+    if (this.timer || this.samples.isClosed) return;
+    // The first sample waits for the next turn of the event loop: it reads two /proc files per
+    // process, which would otherwise delay the news that the run is ready.
+    this.first = setImmediate(() => void this.sample());
     this.timer = setInterval(() => void this.sample(), this.intervalMs);
     this.timer.unref();
   }
 
   stop(): void {
+    if (this.first) clearImmediate(this.first);
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.samples.close();

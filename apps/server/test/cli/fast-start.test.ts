@@ -80,7 +80,7 @@ describe('probe on demand (real QEMU)', () => {
     const timings = stderr.slice(stderr.indexOf('timings ('));
     expect(timings).toContain('probe (cache)');
     expect(timings).toContain('QEMU processes spawned');
-    expect(timings).toContain('preflight: tools, host files and images');
+    expect(timings).toContain('preflight: capabilities, tools, host files and images');
     expect(timings).not.toContain(KVM_STEP);
     const cache = JSON.parse(await readFile(join(dataDir, 'capabilities.json'), 'utf8')) as {
       entries: { kvm?: unknown }[];
