@@ -17,7 +17,7 @@ import { createRunManager } from '../apps/server/src/runs/manager.ts';
 import type { RunManager } from '../apps/server/src/runs/types.ts';
 import { bareLaunch } from './bare-launch.ts';
 
-const ROUNDS = Number(process.argv[2] ?? 9);
+const ROUNDS = Number(process.argv[2] ?? 15);
 const SIZES = [1, 4, 8];
 const TARGET = 1.05;
 const ACK = ['proxy.tcg-no-interrupts', 'boot.none'];
