@@ -9,6 +9,7 @@ import {
   DEFAULT_RESTART_POLICY,
   RESERVED_SLOTS,
   decideRestart,
+  restartRefusal,
   withDeviceFrom,
   withoutDevice,
   type LiveDiff,
@@ -68,15 +69,34 @@ export class LiveOps {
   /** runs.restartProcess: replaces remote process `name`, dead or alive. */
   async restart(name: string): Promise<void> {
     const old = this.run.handles.get(name);
-    if (!old) throw new UnknownRun(this.run.spec.id, name);
-    if (old.plan.role === 'main') {
-      throw new LiveRefused(
-        'the main QEMU is the VM itself and is never restarted alone; stop the run and start it again',
-      );
+    const refusal = restartRefusal(
+      {
+        status: this.run.info.status,
+        spares: { ...this.run.info.spares, left: this.run.sparesLeft() },
+      },
+      old && { role: old.plan.role, status: old.info.status },
+      this.busy.has(name),
+    );
+    switch (refusal?.code) {
+      case undefined:
+        break;
+      case 'unknown-process':
+        throw new UnknownRun(this.run.spec.id, name);
+      case 'main-process':
+        throw new LiveRefused(
+          'the main QEMU is the VM itself and is never restarted alone; stop the run and start it again',
+        );
+      case 'restarting':
+        throw new LiveRefused(`${name} is already being restarted`);
+      case 'starting':
+        throw new LiveRefused(`${name} is still starting; restart it once it runs`);
+      case 'vm-not-live':
+      case 'no-spare-channels':
+        throw this.notLive('restart a device process') ?? new LiveRefused(refusal.code);
+      case 'spares-used-up':
+        throw new LiveRefused(this.noSpares());
     }
-    this.checkLive('restart a device process');
-    if (this.busy.has(name)) throw new LiveRefused(`${name} is already being restarted`);
-    if (this.run.sparesLeft() === 0) throw new LiveRefused(this.noSpares());
+    if (!old) return;
     this.busy.add(name);
     try {
       await this.replace(old);
@@ -123,9 +143,15 @@ export class LiveOps {
   }
 
   private checkLive(what: string): void {
+    const refused = this.notLive(what);
+    if (refused) throw refused;
+  }
+
+  /** Why nothing can be changed live in this run now, in the server's words; null when it can. */
+  private notLive(what: string): LiveRefused | null {
     const { status } = this.run.info;
     if (status !== 'running' && status !== 'degraded') {
-      throw new LiveRefused(
+      return new LiveRefused(
         `run ${this.run.spec.id} is ${status}; you can ${what} only while the VM runs`,
       );
     }
@@ -134,10 +160,11 @@ export class LiveOps {
         this.run.spec.topology.vm.machine === 'q35'
           ? "q35's root bus takes no hot-plug"
           : 'it has no remote process, or vm.spareChannels is 0';
-      throw new LiveRefused(
+      return new LiveRefused(
         `this VM was started without spare channels (${why}); restart the VM to ${what}`,
       );
     }
+    return null;
   }
 
   private noSpares(): string {

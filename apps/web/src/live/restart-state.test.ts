@@ -25,8 +25,6 @@ describe('whether a remote process can be restarted now', () => {
       /no spare channel left/,
     );
     expect(restartBlocked(running, undefined, false)).toMatch(/not in the running VM/);
-    expect(restartBlocked(running, { ...rp1, name: 'main', role: 'main' }, false)).toMatch(
-      /main QEMU/,
-    );
+    expect(restartBlocked(running, { ...rp1, role: 'main' }, false)).toMatch(/main QEMU/);
   });
 });
