@@ -6,8 +6,8 @@
  *   node bare-boot.mjs PLAN.json RUN_DIR NEEDLE   prints "found" once the guest printed NEEDLE
  * (PLAN.json: the output of `mpqemu print --json`)
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { connectUnix } from '../apps/server/src/qmp/client.ts';
 import { spawnBare, type BareProcess } from './bare-spawn.ts';
 
 function serialSocketOf(argv: readonly string[]): string {
@@ -18,33 +18,20 @@ function serialSocketOf(argv: readonly string[]): string {
 }
 
 /** Resolves once the serial console (connected as soon as it exists) has printed `needle`. */
-function watchSerial(path: string, needle: string, deadline: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      // As the server does: a stat until the socket exists, then connect.
-      if (!existsSync(path)) {
-        if (Date.now() < deadline) setTimeout(attempt, 5);
-        else reject(new Error(`${path} did not appear`));
-        return;
-      }
-      const socket = connect(path);
-      let seen = '';
-      socket.on('error', (e: NodeJS.ErrnoException) => {
+async function watchSerial(path: string, needle: string, deadline: number): Promise<void> {
+  // The same wait for the socket as the server's.
+  const socket = await connectUnix(path, deadline);
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    socket.on('error', reject);
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      seen = (seen + chunk).slice(-4096);
+      if (seen.includes(needle)) {
         socket.destroy();
-        if ((e.code === 'ENOENT' || e.code === 'ECONNREFUSED') && Date.now() < deadline) {
-          setTimeout(attempt, 5);
-        } else reject(e);
-      });
-      socket.setEncoding('utf8');
-      socket.on('data', (chunk: string) => {
-        seen = (seen + chunk).slice(-4096);
-        if (seen.includes(needle)) {
-          socket.destroy();
-          resolve();
-        }
-      });
-    };
-    attempt();
+        resolve();
+      }
+    });
   });
 }
 

@@ -5,9 +5,9 @@
  *   node --import tsx bench/bare-launch.ts <plan.json>
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
-import { CONNECT_POLL_MS, nudgingWhile } from '../apps/server/src/qmp/client.ts';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { connectUnix, nudgingWhile } from '../apps/server/src/qmp/client.ts';
 import { spawnBare, type BareProcess } from './bare-spawn.ts';
 
 interface BareLaunchProcess extends BareProcess {
@@ -20,44 +20,31 @@ export interface BarePlan {
   spares: number[];
 }
 
-function qmpReady(path: string, query: string, deadline: number): Promise<Socket> {
+/** The same wait for the socket as the server's (connectUnix), then a bare handshake and query. */
+async function qmpReady(path: string, query: string, deadline: number): Promise<Socket> {
+  const socket = await connectUnix(path, deadline);
   return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      // As the server does: a stat until the socket exists, then connect.
-      if (!existsSync(path)) {
-        if (Date.now() < deadline) setTimeout(attempt, CONNECT_POLL_MS);
-        else reject(new Error(`${path} did not appear`));
-        return;
-      }
-      const socket = connect(path);
-      let buffered = '';
-      let stage = 0;
-      socket.on('error', (e: NodeJS.ErrnoException) => {
-        socket.destroy();
-        if ((e.code === 'ENOENT' || e.code === 'ECONNREFUSED') && Date.now() < deadline) {
-          setTimeout(attempt, CONNECT_POLL_MS);
-        } else reject(e);
-      });
-      socket.setEncoding('utf8');
-      socket.on('data', (chunk: string) => {
-        buffered += chunk;
-        let nl: number;
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          const msg = JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>;
-          buffered = buffered.slice(nl + 1);
-          if ('QMP' in msg && stage === 0) {
-            stage = 1;
-            socket.write('{"execute":"qmp_capabilities","id":1}\n');
-          } else if (msg.id === 1) {
-            stage = 2;
-            socket.write(`{"execute":"${query}","id":2}\n`);
-          } else if (msg.id === 2) {
-            resolve(socket);
-          }
+    let buffered = '';
+    let stage = 0;
+    socket.on('error', reject);
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const msg = JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>;
+        buffered = buffered.slice(nl + 1);
+        if ('QMP' in msg && stage === 0) {
+          stage = 1;
+          socket.write('{"execute":"qmp_capabilities","id":1}\n');
+        } else if (msg.id === 1) {
+          stage = 2;
+          socket.write(`{"execute":"${query}","id":2}\n`);
+        } else if (msg.id === 2) {
+          resolve(socket);
         }
-      });
-    };
-    attempt();
+      }
+    });
   });
 }
 

@@ -14,6 +14,7 @@ import { planLaunch, type RunInfo, type Topology } from '@mpqemu/shared';
 import { execa } from 'execa';
 import { createCapabilityService } from '../apps/server/src/probe/index.ts';
 import { createRunManager } from '../apps/server/src/runs/manager.ts';
+import { childEnv as launchEnv, EXECA_OPTIONS } from '../apps/server/src/runs/spawn.ts';
 import type { RunManager } from '../apps/server/src/runs/types.ts';
 import { bareLaunch } from './bare-launch.ts';
 
@@ -152,25 +153,17 @@ for (const size of SIZES) {
 }
 
 /**
- * Where the manager's extra time goes: the CPU one spawn costs this process with execa (options as
- * in runs/spawn.ts) and with child_process.spawn, for `true` (no QEMU time in the figure).
+ * Where the manager's extra time goes: the CPU one spawn costs this process with execa (the
+ * options of runs/spawn.ts) and with child_process.spawn, for `true` (no QEMU time in the figure).
  */
-const childEnv = { ...process.env, LC_ALL: 'C' };
+const childEnv = launchEnv();
 async function spawnCost(kind: 'execa' | 'spawn', spawns: number): Promise<number> {
   const cpu0 = process.cpuUsage();
   const children = [];
   for (let i = 0; i < spawns; i++) {
     if (kind === 'execa') {
       children.push(
-        execa('true', [], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-          buffer: false,
-          reject: false,
-          cleanup: false,
-          forceKillAfterDelay: false,
-          env: childEnv,
-          extendEnv: false,
-        }),
+        execa('true', [], { ...EXECA_OPTIONS, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv }),
       );
     } else {
       const child = spawn('true', [], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });

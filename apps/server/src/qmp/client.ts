@@ -145,11 +145,10 @@ export async function openQmp(socket: Socket, timeoutMs: number): Promise<QmpCli
 }
 
 /**
- * How often a socket QEMU has not created yet is tried again. QEMU creates it early in its
- * start-up; a 20 ms poll cost each launch up to 20 ms of waiting, a connect() attempt costs
- * microseconds.
+ * How often a socket QEMU has not created yet is looked for again. QEMU creates it early in its
+ * start-up; a 20 ms poll cost each launch up to 20 ms of waiting, a look costs a stat.
  */
-export const CONNECT_POLL_MS = 5;
+const CONNECT_POLL_MS = 5;
 
 /** Why `signal` aborted, as an Error (AbortSignal.reason is typed `any`). */
 function reasonOf(signal: AbortSignal | undefined): Error {

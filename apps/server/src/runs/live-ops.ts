@@ -9,6 +9,7 @@ import {
   DEFAULT_RESTART_POLICY,
   RESERVED_SLOTS,
   decideRestart,
+  liveChangeRefusal,
   restartRefusal,
   withDeviceFrom,
   withoutDevice,
@@ -92,7 +93,7 @@ export class LiveOps {
         throw new LiveRefused(`${name} is still starting; restart it once it runs`);
       case 'vm-not-live':
       case 'no-spare-channels':
-        throw this.notLive('restart a device process') ?? new LiveRefused(refusal.code);
+        throw this.notLive(refusal, 'restart a device process');
       case 'spares-used-up':
         throw new LiveRefused(this.noSpares());
     }
@@ -143,28 +144,27 @@ export class LiveOps {
   }
 
   private checkLive(what: string): void {
-    const refused = this.notLive(what);
-    if (refused) throw refused;
+    const refusal = liveChangeRefusal(this.run.info);
+    if (refusal) throw this.notLive(refusal, what);
   }
 
-  /** Why nothing can be changed live in this run now, in the server's words; null when it can. */
-  private notLive(what: string): LiveRefused | null {
-    const { status } = this.run.info;
-    if (status !== 'running' && status !== 'degraded') {
+  /** A live change refused (liveChangeRefusal), in the server's words. */
+  private notLive(
+    refusal: NonNullable<ReturnType<typeof liveChangeRefusal>>,
+    what: string,
+  ): LiveRefused {
+    if (refusal.code === 'vm-not-live') {
       return new LiveRefused(
-        `run ${this.run.spec.id} is ${status}; you can ${what} only while the VM runs`,
+        `run ${this.run.spec.id} is ${refusal.status}; you can ${what} only while the VM runs`,
       );
     }
-    if (this.run.info.spares.total === 0) {
-      const why =
-        this.run.spec.topology.vm.machine === 'q35'
-          ? "q35's root bus takes no hot-plug"
-          : 'it has no remote process, or vm.spareChannels is 0';
-      return new LiveRefused(
-        `this VM was started without spare channels (${why}); restart the VM to ${what}`,
-      );
-    }
-    return null;
+    const why =
+      this.run.spec.topology.vm.machine === 'q35'
+        ? "q35's root bus takes no hot-plug"
+        : 'it has no remote process, or vm.spareChannels is 0';
+    return new LiveRefused(
+      `this VM was started without spare channels (${why}); restart the VM to ${what}`,
+    );
   }
 
   private noSpares(): string {

@@ -128,7 +128,6 @@ export class RunRecord {
   publish(): void {
     if (!this.unpublished) return;
     this.unpublished = false;
-    this.info.processes = [...this.handles.values()].map((h) => h.info);
     const snap = this.snapshot();
     this.updates.emit(snap);
     this.onChange(snap);

@@ -36,11 +36,24 @@ function width(process: PlannedProcess): number {
   return Math.max(3, ...fds.map((fd) => fd + 1));
 }
 
+/** execa's options for every QEMU process (bench/launch-bench.ts measures a spawn with them). */
+export const EXECA_OPTIONS = {
+  // buffer: false keeps execa from reading the channel or the logs into memory.
+  buffer: false,
+  reject: false,
+  // The pdeathsig covers every way the server can end; execa's cleanup would add nothing but
+  // hooking and unhooking a dozen signal handlers (signal-exit) at each launch.
+  cleanup: false,
+  forceKillAfterDelay: false,
+  // The environment is given whole (childEnv).
+  extendEnv: false,
+} as const;
+
 /**
  * The server's environment with LC_ALL=C, read once per launch: reading process.env goes through
  * the C environment key by key, and execa's extendEnv would do that again for every process.
  */
-function childEnv(): Record<string, string | undefined> {
+export function childEnv(): Record<string, string | undefined> {
   return { ...process.env, LC_ALL: 'C' };
 }
 
@@ -53,19 +66,12 @@ function launch(
   // PR_SET_PDEATHSIG via setpriv, which then execs QEMU (same pid): QEMU dies with the server even
   // when the server is SIGKILLed, which no exit handler can catch.
   return execa(options.setpriv, ['--pdeathsig', 'SIGKILL', '--', ...process.argv], {
-    // A single stream value (not an array) makes execa pass its fd straight to the child;
-    // buffer: false keeps execa from reading the channel or the logs into memory.
+    // A single stream value (not an array) makes execa pass its fd straight to the child.
     // A number is a descriptor of ours the child gets at that index (execa's types list only 3-9).
     stdio: stdio as unknown as ['ignore', 'pipe', 'pipe', ...('ignore' | 'pipe' | Readable)[]],
-    buffer: false,
-    reject: false,
-    // The pdeathsig covers every way the server can end; execa's cleanup would add nothing but
-    // hooking and unhooking a dozen signal handlers (signal-exit) at each launch.
-    cleanup: false,
-    forceKillAfterDelay: false,
+    ...EXECA_OPTIONS,
     cwd: options.cwd,
     env,
-    extendEnv: false,
   });
 }
 

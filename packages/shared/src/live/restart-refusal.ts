@@ -21,6 +21,17 @@ export type RestartRefusal =
   /** Every spare channel was used by earlier restarts and hot-plugs. */
   | { code: 'spares-used-up'; total: number };
 
+/** Why no live change (restart, hot-plug, hot-remove) can be made to a run now; null when it can. */
+export function liveChangeRefusal(
+  run: Pick<RunInfo, 'status' | 'spares'>,
+): Extract<RestartRefusal, { code: 'vm-not-live' | 'no-spare-channels' }> | null {
+  if (run.status !== 'running' && run.status !== 'degraded') {
+    return { code: 'vm-not-live', status: run.status };
+  }
+  if (run.spares.total === 0) return { code: 'no-spare-channels' };
+  return null;
+}
+
 /**
  * Null when `process` can be restarted now. `busy`: a restart (or unplug) of it is in flight,
  * which its status may not show yet.
@@ -34,10 +45,8 @@ export function restartRefusal(
   if (process.role !== 'remote') return { code: 'main-process' };
   if (busy || process.status === 'restarting') return { code: 'restarting' };
   if (process.status === 'starting') return { code: 'starting' };
-  if (run.status !== 'running' && run.status !== 'degraded') {
-    return { code: 'vm-not-live', status: run.status };
-  }
-  if (run.spares.total === 0) return { code: 'no-spare-channels' };
+  const notLive = liveChangeRefusal(run);
+  if (notLive) return notLive;
   if (run.spares.left === 0) return { code: 'spares-used-up', total: run.spares.total };
   return null;
 }
