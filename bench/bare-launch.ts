@@ -1,90 +1,92 @@
 /**
- * The baseline of bench/launch-bench.ts: the least a launcher can do, with Node alone (no execa,
- * no framework). Spawns a plan's argv with the same socketpairs, waits for the same QMP readiness
- * (greeting, qmp_capabilities, a query; the socket polled as often and the same way), then quits. Usable on its own:
- *   node --import tsx bench/bare-launch.ts <plan.json>
+ * The baselines of bench/launch-bench.ts and bench/cli-bench.ts: the least a launcher can do with
+ * the runtime's own spawner (runtime/launch.ts) and QMP client, so that a comparison measures the
+ * run manager alone. Opens the plan's files, spawns every process with the same socketpairs and
+ * descriptors, waits for the same readiness (greeting, qmp_capabilities, a query), then quits.
+ * Usable on its own:  node --import tsx bench/bare-launch.ts <plan.json>  (`mpqemu print --json`)
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import type { Socket } from 'node:net';
-import { connectUnix, nudgingWhile } from '../apps/server/src/qmp/client.ts';
-import { spawnBare, type BareProcess } from './bare-spawn.ts';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import type { PlannedProcess } from '@mpqemu/shared';
+import { launchPlan, pdeathsigWrapper, type SpareEnd } from '../apps/server/src/runtime/launch.ts';
+import type { QemuProcess } from '../apps/server/src/runtime/qemu-process.ts';
+import { openQmp, readinessQuery, type QmpClient } from '../apps/server/src/runtime/qmp.ts';
+import { terminate } from '../apps/server/src/runtime/terminate.ts';
 
-interface BareLaunchProcess extends BareProcess {
-  qmpSocket: string;
-}
+/** What `mpqemu print --json` prints, and what the planner's LaunchPlan has of it. */
 export interface BarePlan {
-  runDir: string;
-  processes: BareLaunchProcess[];
-  /** The main QEMU's fds that get a spare socketpair end each. */
+  processes: Pick<
+    PlannedProcess,
+    'name' | 'role' | 'argv' | 'fds' | 'files' | 'qmpFd' | 'serialFd'
+  >[];
   spares: number[];
 }
 
-/** The same wait for the socket as the server's (connectUnix), then a bare handshake and query. */
-async function qmpReady(path: string, query: string, deadline: number): Promise<Socket> {
-  const socket = await connectUnix(path, deadline);
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    let stage = 0;
-    socket.on('error', reject);
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const msg = JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>;
-        buffered = buffered.slice(nl + 1);
-        if ('QMP' in msg && stage === 0) {
-          stage = 1;
-          socket.write('{"execute":"qmp_capabilities","id":1}\n');
-        } else if (msg.id === 1) {
-          stage = 2;
-          socket.write(`{"execute":"${query}","id":2}\n`);
-        } else if (msg.id === 2) {
-          resolve(socket);
-        }
-      }
-    });
-  });
+export interface BareRun {
+  processes: Map<string, QemuProcess>;
+  qmp: QmpClient[];
+  spares: SpareEnd[];
+  stop(): Promise<void>;
 }
 
-export interface BareRun {
-  children: ChildProcess[];
-  qmp: Socket[];
-  stop(): Promise<void>;
+/** Spawns `plan` through the runtime with its files opened here; output piped and dropped. */
+export function bareSpawn(plan: BarePlan, output: 'pipe' | 'ignore' = 'pipe') {
+  const opened = new Map<string, number>();
+  for (const p of plan.processes) {
+    for (const f of Object.values(p.files ?? {})) {
+      const key = `${f.write ? 'w' : 'r'}:${f.path}`;
+      if (!opened.has(key)) opened.set(key, openSync(f.path, f.write ? 'r+' : 'r'));
+    }
+  }
+  const launched = launchPlan(
+    {
+      runDir: '',
+      processes: plan.processes.map((p) => ({ ...p, args: [], devices: [], restart: null })),
+      channels: [],
+      pciSlots: {},
+      problems: [],
+      spares: plan.spares,
+      proxyChannel: 'fd',
+    },
+    {
+      wrapper: pdeathsigWrapper('setpriv'),
+      fileFd: (path, write) => opened.get(`${write ? 'w' : 'r'}:${path}`),
+      output,
+    },
+  );
+  // The children hold them now.
+  for (const fd of opened.values()) closeSync(fd);
+  for (const proc of launched.processes.values()) {
+    proc.stdout?.resume();
+    proc.stderr?.resume();
+  }
+  return launched;
 }
 
 /** Starts `plan` and resolves when every process answered its query. */
 export async function bareLaunch(plan: BarePlan, timeoutMs = 60_000): Promise<BareRun> {
-  mkdirSync(plan.runDir, { recursive: true, mode: 0o700 });
-  const { children, spares } = spawnBare(plan.processes, 'pipe', plan.spares);
-  const deadline = Date.now() + timeoutMs;
+  const { processes, spares } = bareSpawn(plan);
   const qmp = await Promise.all(
-    // Nudged like every launcher of ours: QEMU 7.2 can stall a QMP handshake for good otherwise
-    // (docs/qemu-facts.md).
-    plan.processes.map((p) =>
-      nudgingWhile(
-        p.qmpSocket,
-        qmpReady(p.qmpSocket, p.role === 'main' ? 'query-status' : 'query-pci', deadline),
-      ),
-    ),
+    plan.processes.map(async (p) => {
+      const end = processes.get(p.name)?.ends.get(p.qmpFd);
+      if (!end) throw new Error(`${p.name} has no QMP end`);
+      const client = await openQmp(end, timeoutMs);
+      await client.execute(readinessQuery(p.role), undefined, timeoutMs);
+      return client;
+    }),
   );
   return {
-    children,
+    processes,
     qmp,
+    spares,
     async stop() {
-      const exits = children.map(
-        (c) =>
-          new Promise<void>((r) =>
-            c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r()),
-          ),
-      );
-      qmp.at(-1)?.write('{"execute":"quit"}\n');
-      const timer = setTimeout(() => children.forEach((c) => c.kill('SIGKILL')), 3000);
-      await Promise.all(exits);
-      clearTimeout(timer);
-      for (const s of [...qmp, ...spares]) s.destroy();
-      rmSync(plan.runDir, { recursive: true, force: true });
+      await qmp
+        .at(-1)
+        ?.execute('quit')
+        .catch(() => undefined);
+      await terminate([...processes.values()], 3000, 3000);
+      for (const c of qmp) c.close();
+      for (const s of spares) s.end.destroy();
+      for (const proc of processes.values()) for (const end of proc.ends.values()) end.destroy();
     },
   };
 }

@@ -12,7 +12,7 @@ import { loadTopologyText, resolveDocumentPaths } from '@mpqemu/shared';
 import { execa } from 'execa';
 import { createCapabilityService } from '../apps/server/src/probe/index.ts';
 import { build } from 'esbuild';
-import type { BareProcess } from './bare-spawn.ts';
+import type { BarePlan } from './bare-launch.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const root = join(import.meta.dirname, '..');
@@ -143,11 +143,11 @@ await build({
 });
 
 /** One bare launch: ms from the command to the guest's PCI list. */
-async function bareOnce(plan: PrintedPlan, runDir: string): Promise<number> {
+async function bareOnce(plan: BarePlan): Promise<number> {
   const planFile = join(work, 'bare-plan.json');
   await writeFile(planFile, JSON.stringify(plan));
   const t0 = now();
-  const child = execa('node', [BARE, planFile, runDir, PCI_LINE], { stdin: 'ignore' });
+  const child = execa('node', [BARE, planFile, PCI_LINE], { stdin: 'ignore' });
   const found = await new Promise<number>((resolve, reject) => {
     child.stdout.on('data', (c: Buffer) => {
       if (c.toString().includes('found')) resolve(now() - t0);
@@ -159,13 +159,9 @@ async function bareOnce(plan: PrintedPlan, runDir: string): Promise<number> {
 }
 
 /** What `mpqemu print --json` gives a launcher: the processes and the main QEMU's spare fds. */
-interface PrintedPlan {
-  processes: BareProcess[];
-  spares: number[];
-}
-const printed = async (runDir: string): Promise<PrintedPlan> => {
+const printed = async (runDir: string): Promise<BarePlan> => {
   const r = await execa('node', [BIN, 'print', file, '--json', '--run-dir', runDir], { env });
-  const { processes, spares } = JSON.parse(r.stdout) as PrintedPlan;
+  const { processes, spares } = JSON.parse(r.stdout) as BarePlan;
   return { processes, spares };
 };
 
@@ -182,7 +178,7 @@ for (let round = 0; round < ROUNDS; round++) {
       lastBreakdown = r.breakdown;
     } else {
       const runDir = join(work, `bare-${round}`);
-      bares.push(await bareOnce(await printed(runDir), runDir));
+      bares.push(await bareOnce(await printed(runDir)));
     }
   }
 }

@@ -14,7 +14,7 @@ import { planLaunch, type RunInfo, type Topology } from '@mpqemu/shared';
 import { execa } from 'execa';
 import { createCapabilityService } from '../apps/server/src/probe/index.ts';
 import { createRunManager } from '../apps/server/src/runs/manager.ts';
-import { childEnv as launchEnv, EXECA_OPTIONS } from '../apps/server/src/runs/spawn.ts';
+import { qemuEnv as launchEnv } from '../apps/server/src/runtime/qemu-process.ts';
 import type { RunManager } from '../apps/server/src/runs/types.ts';
 import { bareLaunch } from './bare-launch.ts';
 
@@ -153,9 +153,17 @@ for (const size of SIZES) {
 }
 
 /**
- * Where the manager's extra time goes: the CPU one spawn costs this process with execa (the
- * options of runs/spawn.ts) and with child_process.spawn, for `true` (no QEMU time in the figure).
+ * Why the runtime spawns with child_process, not execa: the CPU one spawn costs this process with
+ * execa (the options the server used with it) and with child_process.spawn (the runtime's), for
+ * `true` (no QEMU time in the figure).
  */
+const EXECA_OPTIONS = {
+  buffer: false,
+  reject: false,
+  cleanup: false,
+  forceKillAfterDelay: false,
+  extendEnv: false,
+} as const;
 const childEnv = launchEnv();
 async function spawnCost(kind: 'execa' | 'spawn', spawns: number): Promise<number> {
   const cpu0 = process.cpuUsage();

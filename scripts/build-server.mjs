@@ -24,7 +24,11 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'apps/server/dist');
-const entries = { main: 'apps/server/src/main.ts', cli: 'apps/server/src/cli/main.ts' };
+const entries = {
+  main: 'apps/server/src/main.ts',
+  cli: 'apps/server/src/cli/main.ts',
+  launcher: 'apps/server/src/launcher/main.ts',
+};
 const sourceDirs = ['apps/server/src', 'packages/shared/src'];
 const manifests = ['apps/server/package.json', 'packages/shared/package.json'];
 
@@ -50,7 +54,11 @@ function newestSource(dir) {
 function isStale() {
   let built;
   try {
-    built = Math.min(...Object.keys(entries).map((n) => statSync(join(outdir, `${n}.js`)).mtimeMs));
+    built = Math.min(
+      ...Object.keys(entries).map(
+        (n) => statSync(join(outdir, `${n}.${n === 'launcher' ? 'mjs' : 'js'}`)).mtimeMs,
+      ),
+    );
   } catch {
     return true;
   }
@@ -99,5 +107,13 @@ await Promise.all([
     banner: {
       js: "import { createRequire as __mpqemuRequire } from 'node:module'; const require = __mpqemuRequire(import.meta.url);",
     },
+  }),
+  // The exported launcher's body: the runtime and the file checks, Node built-ins only, readable
+  // (people run it on their own hosts). The exporter puts `const PLAN = {...}` before it.
+  emit({
+    entryPoints: { launcher: entries.launcher },
+    outExtension: { '.js': '.mjs' },
+    sourcemap: false,
+    legalComments: 'none',
   }),
 ]);

@@ -21,3 +21,5 @@ export const GUEST_DIR = join(REPO, '.cache', 'guest') + sep;
 export const WEB_DIST_DIR = join(REPO, 'apps', 'web', 'dist') + sep;
 /** The example topologies. */
 export const EXAMPLES_DIR = join(REPO, 'examples') + sep;
+/** The compiled server, CLI and launcher bundle (scripts/build-server.mjs). */
+export const SERVER_DIST_DIR = join(REPO, 'apps', 'server', 'dist') + sep;

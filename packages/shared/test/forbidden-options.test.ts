@@ -202,18 +202,11 @@ function checkProcesses(plan: LaunchPlan): void {
 
     const chardevs = options.filter((o) => o.flag === '-chardev').map((o) => o.arg ?? '');
     const expected = [
-      { backend: 'socket', id: 'qmp', path: `${RUN_DIR}/${p.name}.qmp`, server: 'on', wait: 'off' },
-      ...(p.serialSocket === null
+      // Connected socketpair ends the launcher holds: nothing listens, no path is opened.
+      { backend: 'socket', id: 'qmp', fd: String(p.qmpFd) },
+      ...(p.serialFd === null
         ? []
-        : [
-            {
-              backend: 'socket',
-              id: 'serial0',
-              path: `${RUN_DIR}/serial.sock`,
-              server: 'on',
-              wait: 'off',
-            },
-          ]),
+        : [{ backend: 'socket', id: 'serial0', fd: String(p.serialFd) }]),
     ];
     expect(chardevs.map((c) => Object.fromEntries(readClassic(c, 'backend')))).toEqual(expected);
 

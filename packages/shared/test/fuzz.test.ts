@@ -132,7 +132,8 @@ const FIELDS: Field[] = [
     },
     carried: (plan, v) => {
       expect(plan.processes.map((p) => p.name)).toEqual([v, 'rp1', 'main']);
-      expect(proc(plan, v).qmpSocket).toBe(`${RUN_DIR}/${v}.qmp`);
+      const [name] = optionArgs(plan, v, '-name').map((a) => readClassic(a)[0]?.[1] ?? '');
+      expect(name?.endsWith(`-${v}`)).toBe(true);
     },
   },
   {

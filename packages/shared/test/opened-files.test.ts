@@ -15,12 +15,14 @@ function planOf(): LaunchPlan {
 }
 
 describe('passFilesByFd', () => {
-  it('gives each image an fd set after the channel fds and keeps the name in opaque', () => {
+  it('gives each image an fd set after the channel and monitor fds and keeps the name in opaque', () => {
     const plan = planOf();
     const rp0 = plan.processes.find((p) => p.name === 'rp0');
-    expect(rp0?.files).toEqual({ '4': { path: '/imgs/disk0.img', write: true } });
+    // fd 3 is the channel, fd 4 the QMP monitor's end.
+    expect(rp0?.qmpFd).toBe(4);
+    expect(rp0?.files).toEqual({ '5': { path: '/imgs/disk0.img', write: true } });
     const argv = rp0?.argv ?? [];
-    expect(argv[argv.indexOf('-add-fd') + 1]).toBe('fd=4,set=1,opaque=/imgs/disk0.img');
+    expect(argv[argv.indexOf('-add-fd') + 1]).toBe('fd=5,set=1,opaque=/imgs/disk0.img');
     expect(argv.join(' ')).toContain('"filename":"/dev/fdset/1"');
     expect(argv.join(' ')).not.toContain('"filename":"/imgs/disk0.img"');
   });
@@ -33,6 +35,6 @@ describe('passFilesByFd', () => {
     for (const [fd] of files) expect(main?.argv).toContain(`/dev/fd/${fd}`);
     const text = renderReadableText(plan);
     for (const [fd, f] of files) expect(text).toContain(`fd ${fd} = ${f.path} opened read-only`);
-    expect(text).toContain('fd 4 = /imgs/disk0.img opened read-write');
+    expect(text).toContain('fd 5 = /imgs/disk0.img opened read-write');
   });
 });

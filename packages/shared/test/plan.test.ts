@@ -260,9 +260,9 @@ describe('planLaunch', () => {
     expect(proc(p, 'main').argv[0]).toBe(caps.binary);
   });
 
-  it('has no serial socket when the serial console is off', () => {
+  it('has no serial console end when the serial console is off', () => {
     const main = proc(plan(topo({ vm: { serial: false } })), 'main');
-    expect(main.serialSocket).toBeNull();
+    expect(main.serialFd).toBeNull();
     expect(argsOf(main, '-serial')).toEqual([]);
   });
 

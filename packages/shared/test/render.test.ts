@@ -159,7 +159,9 @@ describe('readable command lines', () => {
     if (!r.ok) throw new Error('no plan');
     const text = renderReadableText(r.plan);
     expect(text).toContain('lsi0 (remote rp0 fd 3 ↔ main fd 3)');
-    expect(text).toContain("# Remote process rp0: emulates lsi0 (fd 3 = lsi0's socketpair end)");
+    expect(text).toContain(
+      "# Remote process rp0: emulates lsi0 (fd 3 = lsi0's socketpair end, fd 4 = its QMP monitor)",
+    );
     expect(text.endsWith('\n')).toBe(true);
   });
 

@@ -2,13 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import {
-  exportLauncherScript,
   exportTopologyJson,
   importCommandLines,
-  planLaunch,
   type Capabilities,
   type Topology,
 } from '@mpqemu/shared';
+import { loadConfig, type Config } from '../config.ts';
+import { createImageRoots, type ImageRoots } from '../images/roots.ts';
+import { createSettingsStore } from '../store/settings.ts';
+import { exportLauncher } from '../launcher/export.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { reportProblems } from './report.ts';
 
@@ -17,22 +19,47 @@ export interface ExportOptions {
   runDir?: string | undefined;
 }
 
-/** Writes the launcher script to OUT (mode 0755) or stdout. */
+/**
+ * The image roots of the server's settings (MPQEMU_* honoured): the ones Start checks against.
+ * Throws ConfigError for a bad MPQEMU_* value.
+ */
+export function hostRoots(config: Config = readConfig()): ImageRoots {
+  const settings = createSettingsStore(config.dataDir);
+  return createImageRoots({
+    dataDir: config.dataDir,
+    configured: config.imageRoots,
+    saved: async () => (await settings.get()).imageRoots,
+  });
+}
+
+function readConfig(): Config {
+  const config = loadConfig([], process.env);
+  if (config === 'help') throw new Error('unreachable: loadConfig returned help without argv');
+  return config;
+}
+
+/**
+ * Writes the launcher script to OUT (mode 0755) or stdout; refused, like `up`, when a file of the
+ * document fails Start's host check (outside the image roots, a data-directory file, missing).
+ */
 export async function exportScript(
   topology: Topology,
   caps: Capabilities,
+  roots: ImageRoots,
   options: ExportOptions,
   io: CliIo,
 ): Promise<number> {
-  const planned = planLaunch(topology, caps, options.runDir ? { runDir: options.runDir } : {});
-  if (!planned.ok) {
-    reportProblems(planned.problems, io);
+  const exported = await exportLauncher(topology, caps, roots, {
+    title: topology.vm.name,
+    ...(options.runDir ? { runDir: options.runDir } : {}),
+  });
+  if (!exported.ok) {
+    reportProblems(exported.problems, io);
     return EXIT.failed;
   }
-  const script = exportLauncherScript(planned.plan, { title: topology.vm.name });
-  if (options.output === undefined) io.stdout(script);
-  else await writeFile(options.output, script, { mode: 0o755 });
-  reportProblems(planned.plan.problems, io);
+  if (options.output === undefined) io.stdout(exported.script);
+  else await writeFile(options.output, exported.script, { mode: 0o755 });
+  reportProblems(exported.warnings, io);
   return EXIT.ok;
 }
 

@@ -173,8 +173,16 @@ async function run(argv: readonly string[], io: CliIo, timings: Timings | null):
       return checkTopology(topology, caps, io, (t) => manager.hostCheck(t));
     }
     default: {
-      const { exportScript } = await import('./convert.ts');
-      return exportScript(topology, caps, { output: values.output, runDir: values['run-dir'] }, io);
+      const { exportScript, hostRoots } = await import('./convert.ts');
+      let roots;
+      try {
+        roots = hostRoots(host?.config);
+      } catch (e) {
+        io.stderr(`mpqemu: ${(e as Error).message}\n`);
+        return e instanceof ConfigError ? EXIT.usage : EXIT.failed;
+      }
+      const options = { output: values.output, runDir: values['run-dir'] };
+      return exportScript(topology, caps, roots, options, io);
     }
   }
 }

@@ -28,12 +28,15 @@ export function printPlan(
   const plan = planned.ok ? passFilesByFd(planned.plan) : null;
   if (options.json) {
     const processes =
-      plan?.processes.map(({ name, role, argv, fds, files }) => ({
+      plan?.processes.map(({ name, role, argv, fds, files, qmpFd, serialFd }) => ({
         name,
         role,
         argv,
         fds,
         files: files ?? {},
+        // Socketpair ends the launcher creates and keeps the other end of (QMP, the console).
+        qmpFd,
+        serialFd,
       })) ?? [];
     // The main QEMU's fds that get a spare socketpair end each: a launcher must pass them too.
     const spares = plan?.spares ?? [];

@@ -16,10 +16,9 @@ import type { DoctorGuest } from './guest.ts';
 import { BOOT_PCI_LINE, parsePci } from './guest-console.ts';
 import { checkIo, DISK_MARKER } from './io-check.ts';
 import { checkHotplug, checkRestart, type LiveContext } from './live-checks.ts';
-import { killAll } from './processes.ts';
 import {
-  closeSession,
   connectSession,
+  endSession,
   startSession,
   stderrEvidence,
   type Session,
@@ -98,15 +97,14 @@ async function measure(
   const session = startSession(coldPlan.remote, coldPlan.main, rootPort, options.setpriv);
   hold(session);
   const started = performance.now();
-  await connectSession(session, coldPlan.main, Math.min(15_000, left()), options.signal);
+  await connectSession(session, Math.min(15_000, left()));
   const console = session.console;
-  if (!console) return out;
 
   const booted = await pollUntil(
     () =>
       /^mpqemu-guest: pci-done$/m.test(console.since(0))
         ? 'done'
-        : session.main.isRunning()
+        : session.main.proc.alive
           ? undefined
           : 'exited',
     left(),
@@ -159,9 +157,8 @@ async function measure(
   const ctx: LiveContext = {
     session,
     machine,
-    remoteArgv: hotPlan.remote.argv,
+    remote: hotPlan.remote,
     pciId: id,
-    setpriv: options.setpriv,
     note,
     left,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -201,8 +198,7 @@ export async function checkModel(
     if (session) for (const line of stderrEvidence(session)) note(line);
   } finally {
     if (session) {
-      closeSession(session);
-      const stuck = await killAll(session.processes);
+      const stuck = await endSession(session);
       note(
         stuck.length === 0
           ? `cleanup: all ${session.processes.length} QEMU processes ended`

@@ -16,6 +16,11 @@ export class GuestConsole {
   private dropped = 0;
   private sequence = 0;
 
+  /** Stops reading the console (the end is ours to close). */
+  close(): void {
+    this.socket.destroy();
+  }
+
   constructor(private readonly socket: Socket) {
     const decoder = new StringDecoder('utf8');
     socket.on('error', () => undefined);

@@ -1,9 +1,10 @@
 /**
- * Hot-plug, hot-unplug and restart of a proxied device on a running guest, by the mechanism
- * measured in QEMU-NOTES "Live changes to a running VM". Each step is bounded; what the guest
- * lists in /sys/bus/pci/devices is the judge, not QEMU's replies.
+ * Hot-plug, hot-unplug and restart of a proxied device on a running guest, by the runtime's own
+ * steps (runtime/live.ts, docs/live.md). Each step is bounded; what the guest lists in
+ * /sys/bus/pci/devices is the judge, not QEMU's replies.
  */
-import type { CheckOutcome } from '@mpqemu/shared';
+import type { CheckOutcome, PlannedProcess } from '@mpqemu/shared';
+import { proxyDeviceArgs, unplugProxy } from '../runtime/live.ts';
 import { killAll, type DoctorProcess } from './processes.ts';
 import { plugRemote, stderrEvidence, type Session } from './session.ts';
 import { pollUntil } from './wait.ts';
@@ -11,11 +12,10 @@ import { pollUntil } from './wait.ts';
 export interface LiveContext {
   session: Session;
   machine: string;
-  /** The hot-plug instance's remote argv (its own QMP socket and disk). */
-  remoteArgv: readonly string[];
+  /** The hot-plug instance's remote process (its own disk). */
+  remote: PlannedProcess;
   /** What the guest read for the cold-plugged device. */
   pciId: string;
-  setpriv: string;
   note: (line: string) => void;
   /** ms left of the check's bound. */
   left: () => number;
@@ -38,8 +38,8 @@ function step(ctx: LiveContext): number {
 
 function proxyArgs(ctx: LiveContext, fd: number): Record<string, unknown> {
   // q35's root bus takes no hot-plug: doctor launches an empty pcie-root-port "hp1" for it.
-  const where = ctx.machine === 'q35' ? { bus: 'hp1' } : { addr: '0x6' };
-  return { driver: 'x-pci-proxy-dev', id: HOT_ID, fd: String(fd), ...where };
+  const where = ctx.machine === 'q35' ? { bus: 'hp1' } : { slot: 6 };
+  return proxyDeviceArgs('fd', HOT_ID, fd, where);
 }
 
 /** Polls the guest's listing until `accept` picks an entry; undefined after the step's bound. */
@@ -48,7 +48,6 @@ async function guestLists(
   accept: (listing: Map<string, string>) => string | undefined,
 ): Promise<string | undefined> {
   const console = ctx.session.console;
-  if (!console) return undefined;
   return pollUntil(
     async () => {
       const listing = await console.listPci(Math.min(5_000, step(ctx)), ctx.signal);
@@ -60,8 +59,14 @@ async function guestLists(
   );
 }
 
-async function plug(ctx: LiveContext, name: string, fd: number): Promise<DoctorProcess | string> {
-  const remote = plugRemote(ctx.session, name, ctx.remoteArgv, fd, ctx.setpriv);
+async function plug(ctx: LiveContext, name: string): Promise<DoctorProcess | string> {
+  let remote: DoctorProcess;
+  let fd: number;
+  try {
+    ({ process: remote, fd } = plugRemote(ctx.session, name, ctx.remote));
+  } catch (e) {
+    return (e as Error).message;
+  }
   try {
     await ctx.session.qmp?.execute('device_add', proxyArgs(ctx, fd), step(ctx));
   } catch (e) {
@@ -71,33 +76,28 @@ async function plug(ctx: LiveContext, name: string, fd: number): Promise<DoctorP
 }
 
 async function unplug(ctx: LiveContext): Promise<number | string> {
-  const { qmp, events } = ctx.session;
-  if (!qmp || !events) return 'no QMP connection';
-  const from = events.count();
+  const { qmp } = ctx.session;
+  if (!qmp) return 'no QMP connection';
   const started = performance.now();
+  let outcome;
   try {
-    await qmp.execute('device_del', { id: HOT_ID }, step(ctx));
+    outcome = await unplugProxy(qmp, HOT_ID, step(ctx), ctx.signal ?? new AbortController().signal);
   } catch (e) {
-    return `device_del failed: ${(e as Error).message}`;
+    return (e as Error).message;
   }
-  const deleted = await events.waitFor(
-    'DEVICE_DELETED',
-    (d) => d.device === HOT_ID,
-    from,
-    step(ctx),
-    ctx.signal,
-  );
-  if (!deleted) return `no DEVICE_DELETED within ${seconds(step(ctx))} of device_del`;
+  if (outcome === 'not-released')
+    return `no DEVICE_DELETED within ${seconds(step(ctx))} of device_del`;
+  if (outcome === 'absent') return `device_del: ${HOT_ID} was not plugged`;
   return performance.now() - started;
 }
 
-/** Hot-plug on spare fd 4, then hot-unplug; both must show in the guest. */
+/** Hot-plug on the first spare, then hot-unplug; both must show in the guest. */
 export async function checkHotplug(
   ctx: LiveContext,
   before: Map<string, string>,
 ): Promise<CheckOutcome> {
   const started = performance.now();
-  const plugged = await plug(ctx, 'remote rp1 (hot-plugged)', 4);
+  const plugged = await plug(ctx, 'remote rp1 (hot-plugged)');
   if (typeof plugged === 'string') {
     ctx.note(`hot-plug: ${plugged}`);
     return 'failed';
@@ -129,7 +129,7 @@ export async function checkHotplug(
     return 'failed';
   }
   const code = await Promise.race([
-    plugged.exited,
+    plugged.proc.exited.then((e) => e.code),
     new Promise((r) => setTimeout(r, 5_000, 'running')),
   ]);
   ctx.note(
@@ -146,7 +146,7 @@ export async function checkRestart(
   ctx: LiveContext,
   before: Map<string, string>,
 ): Promise<CheckOutcome> {
-  const first = await plug(ctx, 'remote rp1 (before restart)', 5);
+  const first = await plug(ctx, 'remote rp1 (before restart)');
   if (typeof first === 'string') {
     ctx.note(`restart: ${first}`);
     return 'failed';
@@ -166,7 +166,7 @@ export async function checkRestart(
     ctx.note(`restart: failed after SIGKILL of the remote: ${deleted}${bound(ctx)}`);
     return 'failed';
   }
-  const second = await plug(ctx, 'remote rp1 (restarted)', 6);
+  const second = await plug(ctx, 'remote rp1 (restarted)');
   if (typeof second === 'string') {
     ctx.note(`restart: ${second}`);
     return 'failed';

@@ -1,33 +1,39 @@
 /**
  * One VM of a doctor check: the remote process with the model under test, the main QEMU with
- * spare socketpair ends for later hot-plugs (QEMU-NOTES "Live changes to a running VM": an fd the
- * main QEMU inherited at launch is usable as `"fd":"<n>"` in device_add, once), the QMP monitor
- * with its events, and the guest's serial console.
+ * spare socketpair ends for later hot-plugs (docs/live.md: an fd the main QEMU inherited at launch
+ * is usable as `"fd":"<n>"` in device_add, once), its QMP monitor and the guest's serial console,
+ * all started and spoken to by the runtime.
  */
-import type { Socket } from 'node:net';
-import type { Readable } from 'node:stream';
-import type { PlannedProcess } from '@mpqemu/shared';
-import { connectUnix, nudgingWhile, openQmp, type QmpClient } from '../qmp/client.ts';
+import type { LaunchPlan, PlannedProcess } from '@mpqemu/shared';
+import {
+  launchOnSpare,
+  launchPlan,
+  pdeathsigWrapper,
+  type LaunchOptions,
+  type SpareEnd,
+} from '../runtime/launch.ts';
+import { openQmp, type QmpClient } from '../runtime/qmp.ts';
 import { GuestConsole } from './guest-console.ts';
-import { spareEnd, startProcess, type DoctorProcess } from './processes.ts';
-import { watchQmpEvents, type QmpEvents } from './qmp-events.ts';
+import { killAll, watched, type DoctorProcess } from './processes.ts';
 
-/** The main QEMU's fds 4, 5, 6: a hot-plug, then the two plugs of a restart. */
-const SPARE_FDS = [4, 5, 6] as const;
+/** Spare ends for a hot-plug, then the two plugs of a restart. */
+const SPARES = 3;
 
 export interface Session {
   main: DoctorProcess;
   processes: DoctorProcess[];
-  spares: Map<number, Socket>;
-  console?: GuestConsole;
+  /** Unused spares, in fd order. */
+  spares: SpareEnd[];
+  console: GuestConsole;
   qmp?: QmpClient;
-  events?: QmpEvents;
-  sockets: Socket[];
+  /** The main QEMU's monitor fd, whose other end we hold. */
+  mainQmpFd: number;
+  options: LaunchOptions;
 }
 
 /**
- * Starts the remote, then the main QEMU in the same tick (the server's end of the channel must
- * not read a byte), then drops the server's copy of the channel so each side sees EOF.
+ * Starts the remote and the main QEMU (with `extraMainArgs`) through the runtime, in one tick,
+ * with SPARES spare ends on fds past every fd of the plan.
  */
 export function startSession(
   remote: PlannedProcess,
@@ -36,60 +42,67 @@ export function startSession(
   setpriv: string,
 ): Session {
   if (Object.keys(main.fds).join() !== '3') throw new Error('doctor expects one channel at fd 3');
-  const first = startProcess(`remote ${remote.name}`, remote.argv, setpriv, ['pipe']);
-  const channel = first.child.stdio[3] as Readable;
-  const mainProcess = startProcess(`main QEMU`, [...main.argv, ...extraMainArgs], setpriv, [
-    channel,
-    ...SPARE_FDS.map(() => 'pipe' as const),
-  ]);
-  channel.destroy();
-  const spares = new Map(SPARE_FDS.map((fd) => [fd, spareEnd(mainProcess, fd)]));
-  return { main: mainProcess, processes: [first, mainProcess], spares, sockets: [] };
-}
-
-/** Connects the console and QMP (with its event listener) within `timeoutMs`. */
-export async function connectSession(
-  session: Session,
-  main: PlannedProcess,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  if (main.serialSocket === null) throw new Error('the doctor plan has no serial console');
-  const serial = await connectUnix(main.serialSocket, deadline, signal);
-  session.sockets.push(serial);
-  session.console = new GuestConsole(serial);
-  const qmpSocket = await connectUnix(main.qmpSocket, deadline, signal);
-  session.sockets.push(qmpSocket);
-  session.events = watchQmpEvents(qmpSocket);
-  session.qmp = await nudgingWhile(
-    main.qmpSocket,
-    openQmp(qmpSocket, Math.max(1, deadline - Date.now())),
+  const used = [3, main.qmpFd, main.serialFd ?? 0, ...Object.keys(main.files ?? {}).map(Number)];
+  const first = Math.max(...used) + 1;
+  const plan: LaunchPlan = {
+    runDir: '',
+    processes: [remote, { ...main, argv: [...main.argv, ...extraMainArgs] }],
+    channels: [],
+    pciSlots: {},
+    problems: [],
+    spares: Array.from({ length: SPARES }, (_, i) => first + i),
+    proxyChannel: 'fd',
+  };
+  const options: LaunchOptions = {
+    wrapper: pdeathsigWrapper(setpriv),
+    fileFd: () => undefined,
+  };
+  const launched = launchPlan(plan, options);
+  const processes = [...launched.processes].map(([name, proc]) =>
+    watched(name === 'main' ? 'main QEMU' : `remote ${name}`, proc),
   );
+  const mainProcess = processes.find((p) => p.proc.name === 'main');
+  const serial =
+    main.serialFd === null ? undefined : launched.processes.get('main')?.ends.get(main.serialFd);
+  if (!mainProcess || !serial)
+    throw new Error('the doctor plan has no main QEMU with a serial console');
+  return {
+    main: mainProcess,
+    processes,
+    spares: launched.spares,
+    console: new GuestConsole(serial),
+    mainQmpFd: main.qmpFd,
+    options,
+  };
 }
 
-/** Starts a new remote for a hot-plug on spare `fd`; the server's copy is closed at once. */
+/** Greets and negotiates the main QEMU's QMP within `timeoutMs`. */
+export async function connectSession(session: Session, timeoutMs: number): Promise<void> {
+  const end = session.main.proc.ends.get(session.mainQmpFd);
+  if (!end) throw new Error('the main QEMU has no QMP monitor end');
+  session.qmp = await openQmp(end, timeoutMs);
+}
+
+/** Starts a new remote for a hot-plug on the next spare; returns it and the main QEMU's fd. */
 export function plugRemote(
   session: Session,
   name: string,
-  argv: readonly string[],
-  fd: number,
-  setpriv: string,
-): DoctorProcess {
-  const end = session.spares.get(fd);
-  if (!end) throw new Error(`spare fd ${fd} is used up`);
-  session.spares.delete(fd);
-  const remote = startProcess(name, argv, setpriv, [end]);
-  end.destroy();
-  session.processes.push(remote);
-  return remote;
+  remote: PlannedProcess,
+): { process: DoctorProcess; fd: number } {
+  const spare = session.spares.shift();
+  if (!spare) throw new Error('no spare channel is left');
+  const process = watched(name, launchOnSpare(remote, spare, session.options));
+  session.processes.push(process);
+  return { process, fd: spare.fd };
 }
 
-/** Closes every socket and the spare ends (the processes are killed by killAll). */
-export function closeSession(session: Session): void {
+/** Closes QMP, the console, every end we hold; SIGKILLs and reaps the processes. */
+export async function endSession(session: Session): Promise<string[]> {
   session.qmp?.close();
-  for (const s of session.sockets) s.destroy();
-  for (const s of session.spares.values()) s.destroy();
+  session.console.close();
+  for (const s of session.spares) s.end.destroy();
+  for (const p of session.processes) for (const end of p.proc.ends.values()) end.destroy();
+  return killAll(session.processes);
 }
 
 /** The last lines of each process's stderr, prefixed with its name, for the evidence. */

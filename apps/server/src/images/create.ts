@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { chmod, link, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isInside, type Confinement } from '@mpqemu/shared';
-import { execa } from 'execa';
+import { runCommand } from '../runtime/run-command.ts';
 
 /** Letters, digits, `.`, `_`, `-`; starts with a letter or digit (no dot-files, no `/`). */
 export const IMAGE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -72,15 +72,14 @@ async function makeTemp(temp: string, request: CreateImageRequest, qemuImg: stri
     return;
   }
   // A fresh local name with no backing option: qemu-img opens nothing but this file.
-  const result = await execa(qemuImg, ['create', '-q', '-f', 'qcow2', temp, String(bytes)], {
-    reject: false,
-    timeout: 60_000,
-    stdin: 'ignore',
+  const result = await runCommand([qemuImg, 'create', '-q', '-f', 'qcow2', temp, String(bytes)], {
+    timeoutMs: 60_000,
     env: { LC_ALL: 'C' },
   });
-  if (result.exitCode !== 0) {
+  if (result.code !== 0) {
+    const said = (result.stderr || result.stdout).trim();
     throw new ImageCreateError(
-      `qemu-img create failed: ${(result.stderr || result.stdout).trim() || `exit ${result.exitCode}`}`,
+      `qemu-img create failed: ${said || result.spawnError || `exit ${result.code ?? result.signal ?? '?'}`}`,
       'format',
       'failed',
     );

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { DEVICE_MODELS } from '@mpqemu/shared';
-import { execa } from 'execa';
+import { runCommand } from '../runtime/run-command.ts';
 import {
   parseAccels,
   parseDevices,
@@ -38,7 +38,7 @@ export interface BinaryProbe {
 }
 
 async function help(binary: string, args: string[], timeout: number): Promise<string> {
-  const result = await execa(binary, args, { reject: false, timeout, stdin: 'ignore' });
+  const result = await runCommand([binary, ...args], { timeoutMs: timeout });
   return `${result.stdout}\n${result.stderr}`;
 }
 
@@ -70,7 +70,7 @@ export async function probeBinary(path: string, timeout: number): Promise<Binary
     run('-accel', 'help'),
     // -version exits while options are parsed, so this only tells whether the -sandbox group
     // exists (seccomp compiled in); every launch then really installs the filter.
-    execa(path, ['-sandbox', 'on', '-version'], { reject: false, timeout, stdin: 'ignore' }),
+    runCommand([path, '-sandbox', 'on', '-version'], { timeoutMs: timeout }),
   ]);
   const deviceList = parseDevices(devices);
   const accelList = parseAccels(accels);
@@ -91,7 +91,7 @@ export async function probeBinary(path: string, timeout: number): Promise<Binary
       proxyProperties.includes('fd') &&
       objectTypes.includes('x-remote-object'),
     memfd: objectTypes.includes('memory-backend-memfd'),
-    sandbox: sandbox.exitCode === 0,
+    sandbox: sandbox.code === 0,
     machines: machineList,
     devices: deviceList,
     tcg: accelList.includes('tcg'),

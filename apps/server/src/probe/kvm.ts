@@ -5,7 +5,8 @@
  */
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { execa } from 'execa';
+import { pdeathsigWrapper } from '../runtime/launch.ts';
+import { qemuEnv, spawnQemu } from '../runtime/qemu-process.ts';
 
 export interface KvmGuest {
   kernel: string;
@@ -72,33 +73,34 @@ export async function checkKvm(
         'isa-debugcon,iobase=0x402,chardev=dbg',
       ];
   const banner = guest?.banner ?? 'Booting from';
-  const child = execa('setpriv', ['--pdeathsig', 'SIGKILL', '--', binary, ...argv], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    buffer: false,
-    reject: false,
-    forceKillAfterDelay: false,
+  const child = spawnQemu({
+    name: 'kvm-check',
+    argv: [binary, ...argv],
+    fds: new Map(),
+    wrapper: pdeathsigWrapper('setpriv'),
+    env: qemuEnv(),
   });
   let out = '';
   let err = '';
   const outcome = await new Promise<'banner' | 'timeout' | 'exit'>((resolve) => {
     const timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
+    child.stdout?.setEncoding('utf8');
+    child.stderr?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
       out = (out + chunk).slice(-64 * 1024);
       if (out.includes(banner)) {
         clearTimeout(timer);
         resolve('banner');
       }
     });
-    child.stderr.on('data', (chunk: string) => (err = (err + chunk).slice(-TAIL_CHARS)));
-    child.once('exit', () => {
+    child.stderr?.on('data', (chunk: string) => (err = (err + chunk).slice(-TAIL_CHARS)));
+    void child.exited.then(() => {
       clearTimeout(timer);
       resolve('exit');
     });
   });
   child.kill('SIGKILL');
-  await child;
+  await child.drained;
   const method = guest ? 'kernel-boot' : 'firmware';
   if (outcome === 'banner' && guest) return { usable: true, method, durationMs: elapsed() };
   if (outcome === 'banner') {

@@ -8,6 +8,7 @@ import {
 } from '@mpqemu/shared';
 import * as z from 'zod';
 import type { Context } from '../context.ts';
+import { exportLauncher } from '../launcher/export.ts';
 import type { StoreEntry } from '../store/topology-store.ts';
 import { publicProcedure, router } from '../trpc.ts';
 import { mapErrors } from './errors.ts';
@@ -95,4 +96,17 @@ export const topologiesRouter = router({
   hostCheck: publicProcedure
     .input(z.strictObject({ topology: TopologySchema, ownRun: RunIdSchema.optional() }))
     .mutation(({ ctx, input }) => ctx.runs.hostCheck(input.topology, input.ownRun)),
+  /**
+   * The standalone launcher script of a document (the runtime's bundle and its plan), or the
+   * problems that refuse it: the same host checks as Start, so a drive outside the image roots
+   * is named. A mutation so the document travels in the body.
+   */
+  exportLauncher: publicProcedure
+    .input(z.strictObject({ topology: TopologySchema }))
+    .mutation(async ({ ctx, input }) => {
+      const caps = await capsOrDefault(ctx);
+      return exportLauncher(input.topology, caps, ctx.images.roots, {
+        title: input.topology.vm.name,
+      });
+    }),
 });

@@ -19,7 +19,7 @@ import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync 
 import { mkdir } from 'node:fs/promises';
 import { secureDataDir } from '../security/data-dir.ts';
 import { join } from 'node:path';
-import { execa, type Options } from 'execa';
+import { runCommand } from '../runtime/run-command.ts';
 import { findExecutable } from '../probe/binary.ts';
 import { cmdline } from './proc.ts';
 
@@ -86,20 +86,18 @@ export async function lockDataDir(dataDir: string, role: string): Promise<DataDi
   const path = lockFilePath(dataDir);
   // Never truncated before it is ours: the holder's pid is in it. No symlink is followed.
   const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
-  // child_process.spawn takes a descriptor number as a stdio entry; execa passes it through, but
-  // its types list only the parent's fds 3-9 there.
-  const stdio = ['ignore', 'ignore', 'pipe', fd] as unknown as Options['stdio'];
   let locked = false;
   try {
-    const result = await execa(
-      flock,
-      ['--exclusive', '--nonblock', '--conflict-exit-code', String(CONFLICT), '3'],
-      { stdio, reject: false, env: { LC_ALL: 'C' } },
+    // flock(1) locks the open file description it inherits at fd 3, which is ours: the lock
+    // stays with our descriptor after flock exits.
+    const result = await runCommand(
+      [flock, '--exclusive', '--nonblock', '--conflict-exit-code', String(CONFLICT), '3'],
+      { inherit: [fd], env: { LC_ALL: 'C' } },
     );
-    if (result.exitCode === CONFLICT) throw new DataDirBusy(dataDir, readHolder(path));
-    if (result.exitCode !== 0) {
-      const stderr = typeof result.stderr === 'string' ? result.stderr.trim() : '';
-      const why = stderr || result.shortMessage;
+    if (result.code === CONFLICT) throw new DataDirBusy(dataDir, readHolder(path));
+    if (result.code !== 0) {
+      const why =
+        result.stderr.trim() || result.spawnError || `exit ${result.code ?? result.signal ?? '?'}`;
       throw new Error(`cannot lock ${path}: ${why}`);
     }
     ftruncateSync(fd, 0);

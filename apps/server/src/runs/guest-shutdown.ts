@@ -5,7 +5,7 @@
  */
 import type { RunInfo, RunStep } from '@mpqemu/shared';
 import type { ProcessHandle } from './process-handle.ts';
-import { exitedWithin } from './terminate.ts';
+import { exitedWithin } from '../runtime/terminate.ts';
 
 /** What the shutdown steps may touch of a run: its steps, its power-down state, its settings. */
 export interface ShutdownContext {

@@ -1,14 +1,14 @@
 /**
  * Live changes of a running VM: the restart policy, runs.restartProcess and runs.applyLive, built
- * from the steps in live-plug.ts. The main QEMU is never restarted here; its pid never changes. A
- * change that fails leaves the run degraded with the failed step's reason, never a half-started
- * process: each new process is registered before anything waits, so a stop always sees it.
+ * from the runtime's steps (runtime/live.ts). The main QEMU is never restarted here; its pid never
+ * changes. A change that fails leaves the run degraded with the failed step's reason, never a
+ * half-started process: each new process is registered before anything waits, so a stop always
+ * sees it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DEFAULT_RESTART_POLICY,
   RESERVED_SLOTS,
-  decideRestart,
   liveChangeRefusal,
   restartRefusal,
   withDeviceFrom,
@@ -16,29 +16,73 @@ import {
   type LiveDiff,
   type PlannedProcess,
   type RestartPolicy,
+  type RunInfo,
+  type RunStep,
   type Topology,
 } from '@mpqemu/shared';
+import { messageOf } from '../runtime/errors.ts';
+import {
+  plug,
+  replace,
+  requireMainQmp,
+  stopOld,
+  unplug,
+  type LiveTarget,
+  type Step,
+} from '../runtime/live.ts';
+import { causeOf, decideRestart, RestartBook } from '../runtime/restart-policy.ts';
 import type { ProcessHandle } from './process-handle.ts';
-import { message, plug, stopOld, unplug, type LiveHost } from './live-plug.ts';
+import type { RunSettings, RunSpec } from './run-record.ts';
 import { LiveFailed, LiveRefused, UnknownRun } from './types.ts';
 
-export type { LiveHost } from './live-plug.ts';
+/** What LiveOps needs of a run (implemented by Run). */
+export interface LiveHost {
+  readonly spec: RunSpec;
+  readonly info: RunInfo;
+  readonly handles: Map<string, ProcessHandle>;
+  readonly settings: RunSettings;
+  readonly stopping: AbortSignal;
+  step(text: string, state?: RunStep['state'], process?: string): RunStep;
+  liveStep(text: string, process: string): Step;
+  changed(): void;
+  setTopology(topology: Topology): void;
+  recovered(): void;
+  sparesLeft(): number;
+  spawnOnSpare(plan: PlannedProcess): { member: ProcessHandle; fd: number };
+}
 
 export class LiveOps {
-  /** Processes with a restart or unplug under way: one change per process at a time. */
-  private readonly busy = new Set<string>();
-  /** Times of the restarts made by the policy, per process. */
-  private readonly history = new Map<string, number[]>();
+  /** Restarts made by the policy, and the processes with a change under way. */
+  private readonly book = new RestartBook();
   /** Document changes are applied one after the other. */
   private applying: Promise<unknown> = Promise.resolve();
+  /** The run as the runtime's live steps see it. */
+  private readonly target: LiveTarget<ProcessHandle>;
 
-  constructor(private readonly run: LiveHost) {}
+  constructor(private readonly run: LiveHost) {
+    this.target = {
+      stopping: run.stopping,
+      timeouts: {
+        unplugMs: run.settings.unplugTimeoutMs,
+        readyMs: run.settings.readyTimeoutMs,
+        killGraceMs: run.settings.killGraceMs,
+      },
+      proxyChannel: run.spec.capabilities.proxyChannel,
+      mainQmp: () => {
+        const main = run.handles.get('main');
+        return requireMainQmp(main?.qmp, main?.alive ?? false);
+      },
+      spawnOnSpare: (plan) => run.spawnOnSpare(plan),
+      step: (text, process) => run.liveStep(text, process),
+      plugged: () => run.handles.get('main')?.flushFlood(),
+    };
+  }
 
   /** The policy decides about a remote process that died while the VM ran (already degraded). */
   onRemoteDied(h: ProcessHandle): void {
-    if (this.busy.has(h.name)) return;
-    const past = this.history.get(h.name) ?? [];
-    let decision = decideRestart(this.policyOf(h.name), past, Date.now());
+    if (this.book.isBusy(h.name) || !h.exit) return;
+    const past = this.book.history(h.name);
+    let decision = decideRestart(causeOf(h.exit), this.policyOf(h.name), past, Date.now());
     if (decision.restart && this.run.sparesLeft() === 0) {
       decision = {
         restart: false,
@@ -50,21 +94,17 @@ export class LiveOps {
       this.run.step(`${h.name} is not restarted: ${decision.reason}`, 'failed', h.name);
       return;
     }
-    this.history.set(h.name, [...past, Date.now()]);
-    this.busy.add(h.name);
+    this.book.record(h.name, Date.now());
     const { delayMs } = decision;
-    this.run.step(`${h.name}: restarting in ${delayMs} ms (restart policy)`, 'done', h.name);
-    void (async () => {
-      try {
-        await sleep(delayMs, undefined, { signal: this.run.stopping });
+    const when = delayMs === 0 ? 'now' : `in ${delayMs} ms`;
+    this.run.step(`${h.name}: restarting ${when} (restart policy)`, 'done', h.name);
+    void this.book
+      .with(h.name, async () => {
+        if (delayMs > 0) await sleep(delayMs, undefined, { signal: this.run.stopping });
         if (this.run.handles.get(h.name) !== h) return;
         await this.replace(h);
-      } catch {
-        // Recorded in the run's steps and state by replace(); a stop ends the wait.
-      } finally {
-        this.busy.delete(h.name);
-      }
-    })();
+      })
+      .catch(() => undefined); // Recorded in the run's steps and state by replace(); a stop ends the wait.
   }
 
   /** runs.restartProcess: replaces remote process `name`, dead or alive. */
@@ -76,7 +116,7 @@ export class LiveOps {
         spares: { ...this.run.info.spares, left: this.run.sparesLeft() },
       },
       old && { role: old.plan.role, status: old.info.status },
-      this.busy.has(name),
+      this.book.isBusy(name),
     );
     switch (refusal?.code) {
       case undefined:
@@ -98,12 +138,7 @@ export class LiveOps {
         throw new LiveRefused(this.noSpares());
     }
     if (!old) return;
-    this.busy.add(name);
-    try {
-      await this.replace(old);
-    } finally {
-      this.busy.delete(name);
-    }
+    await this.book.with(name, () => this.replace(old));
   }
 
   /**
@@ -133,7 +168,9 @@ export class LiveOps {
         const plan = planned.get(change.device);
         if (!plan) throw new LiveFailed(`no plan for ${change.device}`);
         const wanted = edited.devices.find((d) => d.id === change.device)?.slot;
-        const handle = await plug(this.run, plan, this.slotFor(wanted), 0);
+        const slot = this.slotFor(wanted);
+        const handle = await plug(this.target, plan, slot);
+        handle.info.pciSlot = slot;
         this.run.setTopology(withDeviceFrom(this.run.info.topology, edited, change.device));
         handle.info.status = 'running';
         this.run.changed();
@@ -181,15 +218,12 @@ export class LiveOps {
   private async replace(old: ProcessHandle): Promise<void> {
     const { run } = this;
     const device = old.plan.devices[0] ?? '';
-    const slot = old.info.pciSlot;
-    old.retired = true;
     old.info.status = 'restarting';
     run.changed();
     try {
-      if (slot === null) throw new LiveFailed(`${device} has no known PCI slot`);
-      await unplug(run, old.name, device);
-      await stopOld(run, old);
-      const handle = await plug(run, old.plan, slot, old.info.restarts + 1);
+      const handle = await replace(this.target, old, old.info.pciSlot);
+      handle.info.pciSlot = old.info.pciSlot;
+      handle.info.restarts = old.info.restarts + 1;
       handle.info.status = 'running';
       run.step(
         `${old.name} restarted (pid ${handle.info.pid ?? '?'}, restart ${handle.info.restarts}); ${device} is back in the guest`,
@@ -212,11 +246,11 @@ export class LiveOps {
     const h = run.handles.get(name);
     if (h) {
       h.info.status = 'failed';
-      h.info.error = message(e);
+      h.info.error = messageOf(e);
     }
     if (run.info.status === 'running') run.info.status = 'degraded';
     run.info.culprit = name;
-    run.info.reason = `restart of ${name} failed: ${message(e)}`;
+    run.info.reason = `restart of ${name} failed: ${messageOf(e)}`;
     run.info.culpritLog = h?.log.tailLines(run.settings.culpritLines) ?? [];
     run.changed();
   }
@@ -231,21 +265,22 @@ export class LiveOps {
       // Its process never ran (an empty one) or was already forgotten: nothing is plugged.
       return;
     }
-    if (this.busy.has(h.name)) throw new LiveRefused(`${h.name} is being restarted; try again`);
-    this.busy.add(h.name);
-    try {
-      h.retired = true;
-      await unplug(run, h.name, device);
-      await stopOld(run, h);
-      run.step(`${h.name} ${h.describeExit()} after ${device} was unplugged`, 'done', h.name);
-      run.handles.delete(h.name);
-      run.recovered();
-    } catch (e) {
-      this.fail(h.name, e);
-      throw e;
-    } finally {
-      this.busy.delete(h.name);
+    if (this.book.isBusy(h.name)) {
+      throw new LiveRefused(`${h.name} is being restarted; try again`);
     }
+    await this.book.with(h.name, async () => {
+      try {
+        h.retired = true;
+        await unplug(this.target, h.name, device);
+        await stopOld(this.target, h);
+        run.step(`${h.name} ${h.describeExit()} after ${device} was unplugged`, 'done', h.name);
+        run.handles.delete(h.name);
+        run.recovered();
+      } catch (e) {
+        this.fail(h.name, e);
+        throw e;
+      }
+    });
   }
 
   /** The explicit slot when free, or the lowest slot neither the chipset nor a device holds. */

@@ -63,8 +63,6 @@ export interface RunManagerOptions {
 const MiB = 1024 * 1024;
 /** Finished runs kept, here and by the stale-run cleanup at start (stale-runs.ts). */
 export const DEFAULT_KEEP_FINISHED = 50;
-/** sun_path is 108 bytes including the NUL: a longer socket path fails inside QEMU. */
-const MAX_SOCKET_PATH = 107;
 
 function refusal(message: string, code: string, path = ''): StartRefused {
   return new StartRefused(message, [
@@ -277,15 +275,6 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       );
     }
     const plan = passFilesByFd(planned.plan);
-    const longest = plan.processes
-      .flatMap((p) => [p.qmpSocket, p.serialSocket ?? ''])
-      .reduce((a, b) => (b.length > a.length ? b : a), '');
-    if (Buffer.byteLength(longest) > MAX_SOCKET_PATH) {
-      throw refusal(
-        `the data directory ${options.dataDir} is too long for unix sockets (${longest} exceeds ${MAX_SOCKET_PATH} bytes); choose a shorter MPQEMU_DATA_DIR`,
-        'host.data-dir-too-long',
-      );
-    }
     try {
       await time('create the run directory', async () => {
         const failed = await runsDirMade;

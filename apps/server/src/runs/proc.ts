@@ -2,7 +2,7 @@
  * What /proc says about other processes: their argv and whether they still execute. One reader
  * for the launcher's stats, the stale-run cleanup, the data-dir lock and the tests.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** The fields of /proc/<pid>/stat after the command name, starting with the state. */
 export function statFields(stat: string): string[] {
@@ -34,9 +34,21 @@ export function cmdline(pid: number): string[] | null {
   }
 }
 
-/** Every other process whose argv satisfies `match`. */
+/** The working directory of `pid`, or null when it is gone or not ours to read. */
+function cwdOf(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Every other process whose argv (and working directory: a run's QEMUs run in the run directory,
+ * which their argv no longer names, every file and socket being a descriptor) satisfies `match`.
+ */
 export function findProcesses(
-  match: (argv: readonly string[]) => boolean,
+  match: (argv: readonly string[], cwd: string | null) => boolean,
 ): { pid: number; argv: string[] }[] {
   const found: { pid: number; argv: string[] }[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -44,7 +56,7 @@ export function findProcesses(
     const pid = Number(entry);
     if (pid === process.pid) continue;
     const argv = cmdline(pid);
-    if (argv && match(argv)) found.push({ pid, argv });
+    if (argv && match(argv, match.length > 1 ? cwdOf(pid) : null)) found.push({ pid, argv });
   }
   return found;
 }

@@ -6,18 +6,12 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { LogChunk, PlannedProcess, ProcessInfo } from '@mpqemu/shared';
-import type { Child } from './spawn.ts';
+import type { Member } from '../runtime/live.ts';
+import type { QmpClient } from '../runtime/qmp.ts';
+import type { ExitStatus, QemuProcess } from '../runtime/qemu-process.ts';
 import { Topic } from './feed.ts';
-import type { QmpClient } from '../qmp/client.ts';
 import { FloodFilter } from './log-flood.ts';
 import { RingBuffer } from './ring-buffer.ts';
-
-export interface ExitStatus {
-  code: number | null;
-  signal: string | null;
-  /** The child could not be started at all (ENOENT…). */
-  spawnError: string | null;
-}
 
 export interface LogLimits {
   ringBytes: number;
@@ -25,13 +19,12 @@ export interface LogLimits {
   fileBytes: number;
 }
 
-export class ProcessHandle {
+export class ProcessHandle implements Member {
   readonly info: ProcessInfo;
   readonly log: RingBuffer;
   readonly logs = new Topic<LogChunk>();
   readonly exited: Promise<ExitStatus>;
   qmp: QmpClient | null = null;
-  exit: ExitStatus | null = null;
   /** Being replaced or unplugged on purpose: its exit is expected, not a fault of the run. */
   retired = false;
   private readonly file: WriteStream | null;
@@ -42,7 +35,7 @@ export class ProcessHandle {
 
   constructor(
     readonly plan: PlannedProcess,
-    readonly child: Child,
+    readonly proc: QemuProcess,
     limits: LogLimits,
     logPath: string | null,
     onExit: (handle: ProcessHandle) => void,
@@ -56,7 +49,7 @@ export class ProcessHandle {
       name: plan.name,
       role: plan.role,
       status: 'starting',
-      pid: child.pid ?? null,
+      pid: proc.pid,
       exitCode: null,
       signal: null,
       devices: [...plan.devices],
@@ -67,37 +60,24 @@ export class ProcessHandle {
       restarts: 0,
       pciSlot: null,
     };
-    for (const stream of [child.stdout, child.stderr]) {
+    for (const stream of [proc.stdout, proc.stderr]) {
       const decoder = new StringDecoder('utf8');
-      stream.on('data', (chunk: Buffer) => this.append(chunk, decoder));
+      stream?.on('data', (chunk: Buffer) => this.append(chunk, decoder));
     }
-    this.exited = new Promise<ExitStatus>((resolve) => {
-      const done = (status: ExitStatus): void => {
-        if (this.exit) return;
-        this.exit = status;
-        this.info.exitCode = status.code;
-        this.info.signal = status.signal;
-        this.info.endedAt = Date.now();
-        if (this.info.status === 'starting' || this.info.status === 'running') {
-          this.info.status = 'exited';
-        }
-        this.qmp?.close();
-        onExit(this);
-        resolve(status);
-      };
-      // 'exit' fires on SIGCHLD, before the pipes drain: that is what makes the 1 s degraded
-      // notice possible. A spawn failure emits 'error' and never 'exit'.
-      child.once('exit', (code, signal) => done({ code, signal, spawnError: null }));
-      child.once('error', (e) => {
-        if (child.pid === undefined) done({ code: null, signal: null, spawnError: e.message });
-      });
+    this.exited = proc.exited.then((status) => {
+      this.info.exitCode = status.code;
+      this.info.signal = status.signal;
+      this.info.endedAt = Date.now();
+      if (this.info.status === 'starting' || this.info.status === 'running') {
+        this.info.status = 'exited';
+      }
+      this.qmp?.close();
+      onExit(this);
+      return status;
     });
-    // execa's own promise settles after the pipes close; wait for it before closing the log file
-    // so the last lines (often the reason of a failure) are kept. reject: false, so no rejection.
-    void child.then(
-      () => this.closeFile(),
-      () => this.closeFile(),
-    );
+    // The log file is closed once the output is drained, so the last lines (often the reason of
+    // a failure) are kept.
+    void proc.drained.then(() => this.closeFile());
   }
 
   /** Writes out the count of flood lines held back so far (a proxy is back, or the log ends). */
@@ -106,8 +86,12 @@ export class ProcessHandle {
     if (text !== '') this.keep(Buffer.from(text), text);
   }
 
+  get exit(): ExitStatus | null {
+    return this.proc.exit;
+  }
+
   get alive(): boolean {
-    return this.exit === null && this.info.pid !== null;
+    return this.proc.alive;
   }
 
   get name(): string {
@@ -115,21 +99,12 @@ export class ProcessHandle {
   }
 
   kill(signal: NodeJS.Signals): void {
-    if (!this.alive) return;
-    try {
-      this.child.kill(signal);
-    } catch {
-      // Already reaped between the check and the call.
-    }
+    this.proc.kill(signal);
   }
 
-  /** "exited with code 1" / "killed by SIGKILL" / "could not be started: …". */
+  /** "exited with code 1" / "was killed by SIGKILL" / "could not be started: …". */
   describeExit(): string {
-    const e = this.exit;
-    if (!e) return 'is still running';
-    if (e.spawnError) return `could not be started: ${e.spawnError}`;
-    if (e.signal) return `was killed by ${e.signal}`;
-    return `exited with code ${e.code ?? '?'}`;
+    return this.proc.describeExit();
   }
 
   private append(chunk: Buffer, decoder: StringDecoder): void {

@@ -3,7 +3,7 @@
  * readiness and kept for stop) carries them; QMP matches replies by id, so they can overlap.
  */
 import { qmpBlockedReason, QmpOperationSchema, type QmpOperation } from '@mpqemu/shared';
-import { QmpError } from '../qmp/client.ts';
+import { QmpError } from '../runtime/qmp.ts';
 import type { Run } from './run.ts';
 import { QmpRefused, UnknownRun } from './types.ts';
 

@@ -2,23 +2,27 @@
  * One launched topology: spawns its processes, waits until each answers on QMP, watches them
  * while the VM runs, and tears everything down on failure, poweroff or stop.
  */
-import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PlannedProcess, RunInfo, RunStatus } from '@mpqemu/shared';
-import { connectQmp } from '../qmp/client.ts';
+import {
+  launchOnSpare,
+  launchPlan,
+  pdeathsigWrapper,
+  type LaunchOptions,
+  type SpareEnd,
+} from '../runtime/launch.ts';
+import { waitAnswering, type Step } from '../runtime/live.ts';
+import type { QemuProcess } from '../runtime/qemu-process.ts';
+import { readinessQuery } from '../runtime/qmp.ts';
+import { terminate } from '../runtime/terminate.ts';
 import { ProcessHandle } from './process-handle.ts';
 import { RunRecord, type RunSettings, type RunSpec } from './run-record.ts';
 import { SerialConsole } from './serial-console.ts';
 import { LiveOps, type LiveHost } from './live-ops.ts';
 import type { HeldFiles } from './preflight.ts';
-import { spawnPlan, spawnRemote, type Child, type SpareEnd, type SpawnOptions } from './spawn.ts';
 import { StatsSampler } from './stats-sampler.ts';
 import { powerDown, quit, type ShutdownContext } from './guest-shutdown.ts';
-import { terminate } from './terminate.ts';
 import { LiveRefused, type StopOptions } from './types.ts';
-
-/** Why a readiness wait's own abort signal fires once the wait is over. */
-const WAIT_OVER = new Error('the wait for QMP is over');
 
 export class Run extends RunRecord implements LiveHost {
   readonly console: SerialConsole;
@@ -61,9 +65,9 @@ export class Run extends RunRecord implements LiveHost {
     this.held.push(files);
   }
 
-  private spawnOptions(): SpawnOptions {
+  private launchOptions(): LaunchOptions {
     return {
-      setpriv: this.settings.setpriv,
+      wrapper: pdeathsigWrapper(this.settings.setpriv),
       cwd: this.spec.dir,
       fileFd: (path, write) => {
         for (const files of this.held) {
@@ -83,7 +87,7 @@ export class Run extends RunRecord implements LiveHost {
    * Starts a remote process of the running VM on the next spare channel and registers it under
    * its name. Synchronous from the check to the registration, so that a stop sees it.
    */
-  spawnOnSpare(plan: PlannedProcess): { handle: ProcessHandle; fd: number } {
+  spawnOnSpare(plan: PlannedProcess): { member: ProcessHandle; fd: number } {
     if (this.abort.signal.aborted || this.ending) {
       throw new LiveRefused(`run ${this.spec.id} is ${this.info.status}; nothing new is started`);
     }
@@ -94,14 +98,23 @@ export class Run extends RunRecord implements LiveHost {
       );
     }
     this.info.spares.left = this.spares.length;
-    const child = spawnRemote(plan, spare, this.spawnOptions());
-    return { handle: this.adopt(plan, child), fd: spare.fd };
+    const proc = launchOnSpare(plan, spare, this.launchOptions());
+    return { member: this.adopt(plan, proc), fd: spare.fd };
   }
 
-  private adopt(plan: PlannedProcess, child: Child): ProcessHandle {
+  /** One reported step of a live change, as a run step of `process`. */
+  liveStep(text: string, process: string): Step {
+    const step = this.step(text, 'active', process);
+    return {
+      done: (done) => this.settle(step, 'done', done),
+      failed: (failed) => this.settle(step, 'failed', failed),
+    };
+  }
+
+  private adopt(plan: PlannedProcess, proc: QemuProcess): ProcessHandle {
     const handle = new ProcessHandle(
       plan,
-      child,
+      proc,
       this.settings.logs,
       `${this.spec.dir}/${plan.name}.log`,
       (h) => this.processExited(h),
@@ -136,9 +149,9 @@ export class Run extends RunRecord implements LiveHost {
     );
     let children;
     try {
-      const spawned = spawnPlan(plan, this.spawnOptions());
+      const spawned = launchPlan(plan, this.launchOptions());
       this.settings.onSpawned?.(this.spec.id);
-      children = spawned.children;
+      children = spawned.processes;
       this.spares = spawned.spares;
       this.info.spares = { total: spawned.spares.length, left: spawned.spares.length };
     } catch (e) {
@@ -153,50 +166,23 @@ export class Run extends RunRecord implements LiveHost {
     const pids = [...this.handles.values()].map((h) => `${h.name} ${h.info.pid ?? '?'}`);
     this.settle(spawning, 'done', `Started ${pids.join(', ')}`);
 
-    const deadline = Date.now() + this.settings.readyTimeoutMs;
-    const serial = plan.processes.find((p) => p.serialSocket !== null)?.serialSocket ?? null;
-    // The console is connected while QEMU is still starting, so no early guest output is lost.
-    const consoleReady =
-      serial === null
-        ? Promise.resolve()
-        : this.console.connect(serial, deadline, this.abort.signal);
-    consoleReady.catch(() => undefined);
-    const ready = await Promise.all(
-      [...this.handles.values()].map((h) => this.waitReady(h, deadline)),
-    );
+    // Our end of the console exists from the spawn on, so no early guest output is lost.
+    const main = plan.processes.find((p) => p.role === 'main');
+    const serialEnd =
+      main?.serialFd == null ? undefined : children.get(main.name)?.ends.get(main.serialFd);
+    if (serialEnd) this.console.attach(serialEnd);
+    const ready = await Promise.all([...this.handles.values()].map((h) => this.waitReady(h)));
     if (!ready.every(Boolean) || this.info.status !== 'starting') return;
-    if (serial !== null) {
-      const attached = this.step('Connecting to the guest serial console');
-      try {
-        await consoleReady;
-        this.settle(attached, 'done', 'Guest serial console connected');
-      } catch (e) {
-        // The VM runs; only the console view is missing, so this is not worth killing it over.
-        this.settle(
-          attached,
-          'failed',
-          `Guest serial console unavailable: ${(e as Error).message}`,
-        );
-      }
-    }
-    // stop() may have run while the console connected; narrowing cannot see across the await.
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-    if (this.info.status !== 'starting') return;
     this.info.status = 'running';
     this.step('All processes ready; the VM is running', 'done');
     this.stats.start();
   }
 
-  private async waitReady(h: ProcessHandle, deadline: number): Promise<boolean> {
-    const query = h.plan.role === 'main' ? 'query-status' : 'query-pci';
-    const step = this.step(`${h.name}: waiting for QMP (${query})`);
-    const onExit = new AbortController();
-    void h.exited.then(() => onExit.abort());
+  private async waitReady(h: ProcessHandle): Promise<boolean> {
+    const step = this.step(`${h.name}: waiting for QMP (${readinessQuery(h.plan.role)})`);
+    const deadline = Date.now() + this.settings.readyTimeoutMs;
     try {
-      const signal = AbortSignal.any([this.abort.signal, onExit.signal]);
-      h.qmp = await connectQmp(h.plan.qmpSocket, Math.max(1, deadline - Date.now()), signal);
-      if (h.exit) h.qmp.close();
-      await h.qmp.execute(query, undefined, Math.max(1, deadline - Date.now()));
+      await waitAnswering(h, this.settings.readyTimeoutMs, this.abort.signal);
       h.info.status = 'running';
       this.settle(step, 'done', `${h.name} ready (pid ${h.info.pid ?? '?'})`);
       return true;
@@ -205,15 +191,12 @@ export class Run extends RunRecord implements LiveHost {
       // QMP usually closes a moment before the exit is reaped; an exit explains it better.
       await Promise.race([h.exited, sleep(1000)]);
       if (!h.exit && !this.abort.signal.aborted) {
-        const timedOut = Date.now() >= deadline;
         const seconds = Math.round(this.settings.readyTimeoutMs / 1000);
+        const timedOut = Date.now() >= deadline;
         const why = timedOut ? `was not ready within ${seconds} s` : 'did not become ready';
         this.failStart(h, `${why}: ${(e as Error).message}`);
       }
       return false;
-    } finally {
-      // With a reason of its own: aborting without one builds a DOMException (and its stack).
-      onExit.abort(WAIT_OVER);
     }
   }
 
@@ -241,7 +224,7 @@ export class Run extends RunRecord implements LiveHost {
 
   private async culpritTail(h: ProcessHandle): Promise<string[]> {
     // 'exit' comes before the pipes drain; the last stderr lines are usually the reason.
-    await Promise.race([h.child.then(() => undefined), sleep(500)]);
+    await Promise.race([h.proc.drained, sleep(500)]);
     return h.log.tailLines(this.settings.culpritLines);
   }
 
@@ -389,7 +372,6 @@ export class Run extends RunRecord implements LiveHost {
       await Promise.all(all.map((h) => h.exited));
       this.cleanup();
       await Promise.all(this.held.map((files) => files.close()));
-      await this.removeSockets();
       this.info.status = outcome.status;
       this.info.reason ??= outcome.reason;
       if (outcome.status === 'stopped') this.info.reason = outcome.reason;
@@ -409,11 +391,5 @@ export class Run extends RunRecord implements LiveHost {
     this.stats.stop();
     this.console.close();
     for (const h of this.handles.values()) h.qmp?.close();
-  }
-
-  /** Logs stay in the run directory for post-mortems; sockets are meaningless once QEMU is gone. */
-  private async removeSockets(): Promise<void> {
-    const sockets = this.spec.plan.processes.flatMap((p) => [p.qmpSocket, p.serialSocket ?? '']);
-    await Promise.all(sockets.filter((s) => s !== '').map((s) => rm(s, { force: true })));
   }
 }

@@ -1,10 +1,10 @@
 /**
- * The guest's serial port, both ways. QEMU serves it on a unix socket (server=on,wait=off): we
- * connect once, keep a bounded backlog for late subscribers and forward keystrokes.
+ * The guest's serial port, both ways. The main QEMU's console is a socketpair end it inherited
+ * (the plan's `serialFd`); we hold the other end from the spawn on, so no early guest output is
+ * lost. We keep a bounded backlog for late subscribers and forward keystrokes.
  */
 import type { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
-import { connectUnix } from '../qmp/client.ts';
 import { Topic } from './feed.ts';
 import { RingBuffer } from './ring-buffer.ts';
 
@@ -27,8 +27,8 @@ export class SerialConsole {
     return this.socket !== null && !this.socket.destroyed;
   }
 
-  async connect(path: string, deadline: number, signal: AbortSignal): Promise<void> {
-    const socket = await connectUnix(path, deadline, signal);
+  /** Starts reading our end of the console. */
+  attach(socket: Socket): void {
     if (this.output.isClosed) {
       socket.destroy();
       return;

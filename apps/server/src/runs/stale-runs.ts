@@ -34,9 +34,13 @@ export interface StaleOptions {
   killGraceMs?: number;
 }
 
-/** Processes whose argv names a path inside one of `dirs`, e.g. QEMU's `-qmp unix:DIR/main.qmp`. */
+/** Processes that run in one of `dirs` (a run's QEMUs do) or whose argv names a path inside one. */
 function processesIn(dirs: readonly string[]): { pid: number; argv: string[] }[] {
-  return findProcesses((argv) => argv.some((arg) => dirs.some((d) => arg.includes(`${d}/`))));
+  return findProcesses(
+    (argv, cwd) =>
+      dirs.some((d) => cwd === d || cwd?.startsWith(`${d}/`)) ||
+      argv.some((arg) => dirs.some((d) => arg.includes(`${d}/`))),
+  );
 }
 
 /** SIGTERM first: QEMU then flushes qcow2 metadata; SIGKILL for one that does not listen. */

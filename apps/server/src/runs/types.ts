@@ -112,24 +112,7 @@ export class UnknownRun extends Error {
   }
 }
 
-/** A live change that was not tried: the run, the process or the document does not allow it. */
-export class LiveRefused extends Error {
-  constructor(
-    message: string,
-    readonly problems: Problem[] = [],
-  ) {
-    super(message);
-    this.name = 'LiveRefused';
-  }
-}
-
-/** A live change that was tried and failed at a step (named in the message and the run's steps). */
-export class LiveFailed extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LiveFailed';
-  }
-}
+export { LiveFailed, LiveRefused } from '../runtime/errors.ts';
 
 /** A QMP operation that was not sent, or that QEMU did not answer. */
 export class QmpRefused extends Error {

@@ -1,17 +1,9 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { embeddedPlan, exportLauncherScript, planLaunch, type LaunchPlan } from '@mpqemu/shared';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  REPO,
-  ensureGuest,
-  loadExample,
-  privateExample,
-  processesMentioning,
-  tempDir,
-  waitForText,
-} from './helpers.ts';
+import { childrenOf } from '../runs/helpers.ts';
+import { cli, ensureGuest, privateExample, waitForText } from './helpers.ts';
 
 beforeAll(ensureGuest);
 
@@ -25,95 +17,128 @@ const EXPECTED_PCI: Record<string, string[]> = {
   ],
 };
 
-async function exported(name: string) {
+/** `mpqemu export` of a private copy of an example, its folder an image root, as a user runs it. */
+async function exported(name: string, edit: (t: object) => object = (t) => t) {
   const { dir, topology } = await privateExample(name);
-  const runDir = join(dir, 'run');
-  const planned = planLaunch(topology, undefined, { runDir });
-  if (!planned.ok) throw new Error('example has errors');
+  const file = join(dir, 'edited.json');
+  await writeFile(file, JSON.stringify(edit(topology)));
   const script = join(dir, 'launch.mjs');
-  await writeFile(script, exportLauncherScript(planned.plan, { title: name }));
-  return { script, runDir };
+  const env = { MPQEMU_DATA_DIR: join(dir, 'data'), MPQEMU_IMAGE_ROOTS: dir };
+  const r = await cli(['export', file, '-o', script], env);
+  expect(r.exitCode, r.stderr).toBe(0);
+  return { script, dir };
 }
 
-function start(script: string, env: Record<string, string> = {}) {
-  const child = execa('node', [script], { reject: false, stdin: 'ignore', env });
+function start(script: string, stdin: 'ignore' | 'pipe' = 'ignore') {
+  const child = execa('node', [script], { reject: false, stdin });
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (c: Buffer) => (out.stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out.stderr += c.toString()));
   return { child, out };
 }
 
-describe('exported launcher script', () => {
+/** The launcher's QEMU children (setpriv execs QEMU with the same pid), by role. */
+function qemus(launcher: number | undefined): { main: number[]; remote: number[] } {
+  const kids = childrenOf(launcher ?? -1);
+  return {
+    main: kids.filter((k) => !k.argv.includes('x-remote')).map((k) => k.pid),
+    remote: kids.filter((k) => k.argv.includes('x-remote')).map((k) => k.pid),
+  };
+}
+
+describe('mpqemu export: the launcher is the runtime bundle with the plan', () => {
   it('embeds hostile values as data: the script parses and carries them unchanged', async () => {
     const evil = 'x\'`${process.exit(7)}`"*/\n\u2028</script>';
-    const planned = planLaunch(await loadExample('upstream-lsi'));
-    if (!planned.ok) throw new Error('example has errors');
-    const plan: LaunchPlan = {
-      ...planned.plan,
-      runDir: `/tmp/${evil}`,
-      processes: planned.plan.processes.map((p) => ({
-        ...p,
-        argv: [...p.argv, '-name', evil],
-        qmpSocket: `/tmp/${evil}/${p.name}.qmp`,
-      })),
-    };
-    const dir = await tempDir();
-    const script = join(dir, 'evil.mjs');
-    await writeFile(script, exportLauncherScript(plan, { title: evil }));
+    const { script } = await exported('upstream-lsi', (t) => ({
+      ...t,
+      vm: { ...(t as { vm: object }).vm, name: 'evil' },
+      processes: [{ id: 'rp0', label: evil }],
+    }));
     expect((await execa('node', ['--check', script], { reject: false })).exitCode).toBe(0);
-    // Import the PLAN literal alone (everything before the runtime) and compare.
-    const text = exportLauncherScript(plan, { title: evil });
-    const literal = text.slice(text.indexOf('const PLAN = ') + 13, text.indexOf('};\n') + 1);
-    const parsed = JSON.parse(literal) as { title: string; processes: { argv: string[] }[] };
-    expect(parsed.title).toBe(evil);
-    expect(parsed.processes.map((p) => p.argv)).toEqual(plan.processes.map((p) => p.argv));
+    const text = await readFile(script, 'utf8');
+    const literal = text.slice(text.indexOf('const PLAN = ') + 13, text.indexOf('\n};\n') + 2);
+    const parsed = JSON.parse(literal) as { title: string; plan: { processes: unknown[] } };
+    expect(parsed.title).toBe('evil');
+    expect(parsed.plan.processes).toHaveLength(2);
+    // The runtime itself is bundled in: Node built-ins only, no package import.
+    const imports = [...text.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.every((m) => m?.startsWith('node:'))).toBe(true);
+  });
+
+  it('refuses a drive outside the image roots, naming the drive, like up', async () => {
+    const { dir, topology } = await privateExample('upstream-lsi');
+    const file = join(dir, 'shadow.json');
+    const drives = topology.drives.map((d) => ({
+      ...d,
+      image: { ...d.image, path: '/etc/shadow', format: 'raw' },
+    }));
+    await writeFile(file, JSON.stringify({ ...topology, drives }));
+    const env = { MPQEMU_DATA_DIR: join(dir, 'data'), MPQEMU_IMAGE_ROOTS: dir };
+    const r = await cli(['export', file, '-o', join(dir, 'never.mjs')], env);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/drive disk0: image \/etc\/shadow is outside the image roots/);
+  });
+
+  it('the script refuses at run time a file that has moved out of the roots since export', async () => {
+    const { script, dir } = await exported('upstream-lsi');
+    // The drive's name now leads elsewhere: the script opens without following a final link.
+    const { topology } = await privateExample('upstream-lsi');
+    const disk = topology.drives[0]?.image.path ?? '';
+    const moved = join(dir, disk.split('/').pop() ?? '');
+    await execa('rm', ['-f', moved]);
+    await symlink('/etc/passwd', moved);
+    const { child, out } = start(script);
+    const result = await child;
+    expect(result.exitCode).toBe(1);
+    expect(out.stderr).toContain('not started:');
+    expect(out.stderr).toContain('symbolic link');
   });
 });
 
 describe.each(['upstream-lsi', 'rich'])('exported launcher on %s (real QEMU, TCG)', (name) => {
   it('boots the guest with every proxied device, SIGINT cleans up', async () => {
-    const { script, runDir } = await exported(name);
+    const { script } = await exported(name);
     const { child, out } = start(script);
+    let pids: number[] = [];
     try {
       for (const pci of EXPECTED_PCI[name] ?? []) {
         await waitForText(() => out.stdout, `mpqemu-guest: pci ${pci}`, 90_000);
       }
       await waitForText(() => out.stderr, '[mpqemu] running', 10_000);
-      expect((await stat(runDir)).mode & 0o777).toBe(0o700);
       // setpriv is on this host: every QEMU runs under it with --pdeathsig.
       expect(out.stderr).not.toContain('setpriv not found');
+      const { main, remote } = qemus(child.pid);
+      pids = [...main, ...remote];
+      expect(main).toHaveLength(1);
+      expect(remote.length).toBe((EXPECTED_PCI[name] ?? []).length - (name === 'rich' ? 1 : 0));
     } finally {
       child.kill('SIGINT');
     }
     const result = await child;
     expect(result.exitCode, out.stderr).toBe(0);
     expect(out.stderr).toContain('[mpqemu] stopped');
-    expect(await processesMentioning(runDir)).toEqual([]);
-    await expect(stat(runDir)).rejects.toThrow(/ENOENT/);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
   });
 });
 
 describe('exported launcher when a device process dies (real QEMU, TCG)', () => {
-  it('restarts it under the default policy; the main QEMU stays, the guest reads the device again', async () => {
-    const { script, runDir } = await exported('upstream-lsi');
-    const child = execa('node', [script], { reject: false, stdin: 'pipe' });
-    const out = { stdout: '', stderr: '' };
-    child.stdout.on('data', (c: Buffer) => (out.stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out.stderr += c.toString()));
+  it('restarts it at once under the default policy; the main QEMU stays, the guest reads the device again', async () => {
+    const { script } = await exported('upstream-lsi');
+    const { child, out } = start(script, 'pipe');
     try {
       await waitForText(() => out.stdout, 'mpqemu-guest: pci-done', 90_000);
       await waitForText(() => out.stderr, '[mpqemu] running', 30_000);
-      const [main] = await processesMentioning(`${runDir}/main.qmp`);
-      const [remote] = await processesMentioning(`${runDir}/rp0.qmp`);
-      process.kill(Number(remote), 'SIGKILL');
+      const before = qemus(child.pid);
+      process.kill(before.remote[0] ?? -1, 'SIGKILL');
       await waitForText(() => out.stderr, '[mpqemu] rp0 restarted (pid', 60_000);
       expect(out.stderr).toContain(
-        '[mpqemu] rp0 was killed by SIGKILL; restarting in 200 ms (restart policy)',
+        '[mpqemu] rp0 was killed by SIGKILL; restarting now (restart policy)',
       );
-      expect(await processesMentioning(`${runDir}/main.qmp`)).toEqual([main]);
+      expect(qemus(child.pid).main).toEqual(before.main);
       // Wait in the guest for the re-plugged device; `R$((n+0))` keeps the echo from matching.
       const f = '/sys/bus/pci/devices/0000:00:05.0/config';
-      child.stdin.write(
+      child.stdin?.write(
         `i=0; while [ $i -lt 100 ]; do v=$(od -An -tx2 -N4 ${f} 2>/dev/null); [ "$(echo $v)" = "1000 0012" ] && break; sleep 0.2; i=$((i+1)); done; echo "R$((7+0)):" $v\n`,
       );
       await waitForText(() => out.stdout, 'R7: 1000 0012', 60_000);
@@ -122,62 +147,34 @@ describe('exported launcher when a device process dies (real QEMU, TCG)', () => 
     }
     const result = await child;
     expect(result.exitCode, out.stderr).toBe(0);
-    expect(await processesMentioning(runDir)).toEqual([]);
-    await expect(stat(runDir)).rejects.toThrow(/ENOENT/);
   });
 
   it('under "never" keeps the VM running without the device, then exits 1 and leaves nothing', async () => {
-    const { dir, topology } = await privateExample('upstream-lsi');
-    const runDir = join(dir, 'run');
-    const never = {
-      ...topology,
-      processes: topology.processes.map((p) => ({ ...p, restart: { mode: 'never' as const } })),
-    };
-    const planned = planLaunch(never, undefined, { runDir });
-    if (!planned.ok) throw new Error('example has errors');
-    const script = join(dir, 'launch.mjs');
-    await writeFile(script, exportLauncherScript(planned.plan, { title: 'never' }));
+    const { script } = await exported('upstream-lsi', (t) => ({
+      ...t,
+      processes: (t as { processes: object[] }).processes.map((p) => ({
+        ...p,
+        restart: { mode: 'never' },
+      })),
+    }));
     const { child, out } = start(script);
+    let pids: number[] = [];
     try {
       await waitForText(() => out.stderr, '[mpqemu] running', 60_000);
-      const [remote] = await processesMentioning(`${runDir}/rp0.qmp`);
-      process.kill(Number(remote), 'SIGKILL');
+      const { main, remote } = qemus(child.pid);
+      pids = [...main, ...remote];
+      process.kill(remote[0] ?? -1, 'SIGKILL');
       await waitForText(
         () => out.stderr,
         '[mpqemu] rp0 was killed by SIGKILL; not restarted: its restart policy is "never"; the VM keeps running without lsi0 (Ctrl-C stops it)',
         20_000,
       );
-      expect(await processesMentioning(`${runDir}/main.qmp`)).toHaveLength(1);
+      expect(qemus(child.pid).main).toEqual(main);
     } finally {
       child.kill('SIGINT');
     }
     const result = await child;
     expect(result.exitCode, out.stderr).toBe(1);
-    expect(await processesMentioning(runDir)).toEqual([]);
-    await expect(stat(runDir)).rejects.toThrow(/ENOENT/);
-  });
-});
-
-describe('launcher-runtime.mjs run by node as a file (real QEMU, TCG)', () => {
-  it('reads the plan from MPQEMU_LAUNCHER_PLAN, boots the guest, SIGINT cleans up', async () => {
-    const { dir, topology } = await privateExample('upstream-lsi');
-    const runDir = join(dir, 'run');
-    const planned = planLaunch(topology, undefined, { runDir });
-    if (!planned.ok) throw new Error('example has errors');
-    const runtime = join(REPO, 'packages/shared/src/export/launcher-runtime.mjs');
-    const { child, out } = start(runtime, {
-      MPQEMU_LAUNCHER_PLAN: JSON.stringify(embeddedPlan(planned.plan, { title: 'file' })),
-    });
-    try {
-      await waitForText(() => out.stdout, 'mpqemu-guest: pci 0000:00:05.0 1000:0012', 90_000);
-      await waitForText(() => out.stderr, '[mpqemu] running', 10_000);
-    } finally {
-      child.kill('SIGINT');
-    }
-    const result = await child;
-    expect(result.exitCode, out.stderr).toBe(0);
-    expect(out.stderr).toContain('[mpqemu] starting file (2 QEMU processes');
-    expect(await processesMentioning(runDir)).toEqual([]);
-    await expect(stat(runDir)).rejects.toThrow(/ENOENT/);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
   });
 });

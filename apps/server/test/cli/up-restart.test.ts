@@ -22,13 +22,13 @@ describe('mpqemu up and the restart policy (real QEMU, TCG)', () => {
     try {
       await waitForText(() => stdout, 'mpqemu-guest: pci-done', 90_000);
       const remote = findProcesses(
-        (argv) => argv.join(' ').includes(dataDir) && argv.includes('x-remote'),
+        (argv, cwd) => (cwd?.includes(dataDir) ?? false) && argv.includes('x-remote'),
       );
       expect(remote).toHaveLength(1);
       process.kill(remote[0]?.pid ?? -1, 'SIGKILL');
       await waitForText(() => stderr, '[mpqemu] rp0 restarted (pid', 60_000);
       expect(stderr).toContain('[mpqemu] rp0 was killed by SIGKILL while the VM was running');
-      expect(stderr).toContain('[mpqemu] rp0: restarting in 200 ms (restart policy)');
+      expect(stderr).toContain('[mpqemu] rp0: restarting now (restart policy)');
       expect(stderr).toContain('[mpqemu] rp0: plugging lsi0 in at slot 0x5 (device_add)');
       await waitForText(
         () => stderr.split('[mpqemu] rp0 restarted')[1] ?? '',

@@ -66,7 +66,7 @@ describe('restarting a device process while the VM runs', () => {
     expect(texts).toEqual(
       expect.arrayContaining([
         'rp0 was killed by SIGKILL while the VM was running',
-        'rp0: restarting in 200 ms (restart policy)',
+        'rp0: restarting now (restart policy)',
         'rp0: lsi0 unplugged',
         'rp0: lsi0 plugged in at slot 0x5',
       ]),

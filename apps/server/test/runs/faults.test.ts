@@ -26,9 +26,13 @@ function withDisk(topology: Topology, image: string): Topology {
 
 describe('faults while a VM runs', () => {
   it('reports a killed remote process as degraded, with its log tail', async () => {
-    const { id } = await files.manager.start(loadExample('upstream-lsi.json'), {
-      acknowledged: TCG_ACK,
-    });
+    // Not restarted, so the report stays to be read (restarts: test/live/restart.test.ts).
+    const example = loadExample('upstream-lsi.json');
+    const never = {
+      ...example,
+      processes: example.processes.map((p) => ({ ...p, restart: { mode: 'never' as const } })),
+    };
+    const { id } = await files.manager.start(never, { acknowledged: TCG_ACK });
     const running = await waitForRun(files.manager, id, (r) => r.status === 'running');
     const remote = running.processes.find((p) => p.name === 'rp0');
     expect(remote?.pid).toBeTypeOf('number');

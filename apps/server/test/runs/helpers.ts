@@ -139,14 +139,31 @@ export function isAlive(pid: number): boolean {
 
 export { isRunning } from '../../src/runs/proc.ts';
 
-/** Pids of every other process whose command line mentions `needle` (e.g. a run directory). */
+/**
+ * Pids of every other process whose command line or working directory mentions `needle` (e.g. a
+ * run directory: a run's QEMUs run there).
+ */
 export function processesMentioning(needle: string): number[] {
-  return findProcesses((argv) => argv.join('\0').includes(needle)).map((p) => p.pid);
+  return findProcesses(
+    (argv, cwd) => argv.join('\0').includes(needle) || (cwd?.includes(needle) ?? false),
+  ).map((p) => p.pid);
 }
 
 /** Every QEMU started under `dataDir`: a launcher test must leave none behind. */
 export function qemuUnder(dataDir: string): number[] {
   return processesMentioning(dataDir);
+}
+
+/** The direct children of `parent`, from /proc (their ppid). */
+export function childrenOf(parent: number): { pid: number; argv: string[] }[] {
+  return findProcesses(() => true).filter((p) => {
+    try {
+      const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent;
+    } catch {
+      return false;
+    }
+  });
 }
 
 export function openFds(): number {

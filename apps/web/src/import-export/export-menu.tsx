@@ -1,10 +1,10 @@
 import {
-  exportLauncherScript,
   exportTopologyJson,
   renderReadableText,
   type PlanResult,
   type Topology,
 } from '@mpqemu/shared';
+import { useTRPCClient } from '../api/index.ts';
 import { useDesignerStore } from '../designer/store/context.tsx';
 import { Menu, MenuItem } from '../shell/menu.tsx';
 import { downloadText, safeFileName } from './download.ts';
@@ -22,6 +22,7 @@ export interface ExportMenuProps {
  */
 export function ExportMenu({ topology, planned }: ExportMenuProps) {
   const store = useDesignerStore();
+  const client = useTRPCClient();
   const base = safeFileName(topology.vm.name);
   const planError = planned.ok
     ? undefined
@@ -34,6 +35,24 @@ export function ExportMenu({ topology, planned }: ExportMenuProps) {
       store.getState().notify('Command lines copied');
     } catch {
       store.getState().notify('The browser refused the clipboard', 'error');
+    }
+  };
+
+  // The script is the server's runtime bundle with this plan; the server also runs Start's host
+  // checks on its files, so a drive outside the image roots is refused by name.
+  const downloadScript = async () => {
+    try {
+      const exported = await client.topologies.exportLauncher.mutate({ topology });
+      if (exported.ok) {
+        downloadText(`${base}-launch.mjs`, exported.script, 'text/javascript');
+        return;
+      }
+      const first = exported.problems.find((p) => p.severity === 'error') ?? exported.problems[0];
+      store
+        .getState()
+        .notify(`Not exported: ${first?.message ?? 'the topology has errors'}`, 'error');
+    } catch (e) {
+      store.getState().notify(`Not exported: ${(e as Error).message}`, 'error');
     }
   };
 
@@ -51,14 +70,9 @@ export function ExportMenu({ topology, planned }: ExportMenuProps) {
         testId="export-script"
         disabled={!planned.ok}
         hint={planError ?? 'A Node.js script that runs this topology without mpqemu studio'}
-        onSelect={() =>
-          planned.ok &&
-          downloadText(
-            `${base}-launch.mjs`,
-            exportLauncherScript(planned.plan, { title: topology.vm.name }),
-            'text/javascript',
-          )
-        }
+        onSelect={() => {
+          if (planned.ok) void downloadScript();
+        }}
       >
         Download launcher script
       </MenuItem>

@@ -1,12 +1,8 @@
-/** Export: a topology as JSON, as readable command lines, or as a standalone launcher script. */
+/**
+ * Export: a topology as JSON (the readable command lines are plan/render.ts; the standalone
+ * launcher script is a bundle of the server's runtime, apps/server/src/launcher/).
+ */
 import type { Topology } from '../schema.ts';
-
-export {
-  embeddedPlan,
-  exportLauncherScript,
-  type EmbeddedPlan,
-  type LauncherScriptOptions,
-} from './launcher-script.ts';
 
 /** The document as saved by mpqemu studio (pretty-printed, newline-terminated). */
 export function exportTopologyJson(topology: Topology): string {

@@ -47,15 +47,13 @@ export function buildPlan(
       mainFd: FIRST_CHANNEL_FD + channels.length,
     };
     channels.push(channel);
-    processes.push(
-      remoteProcess(topology, caps, runDir, rp.id, device, drivesOf, channel, bootDrive),
-    );
+    processes.push(remoteProcess(topology, caps, rp.id, device, drivesOf, channel, bootDrive));
   }
   const proxied = channels.map((c) => c.device);
   const pciSlots = assignSlots(topology, [...local.map((d) => d.id), ...proxied]);
   const spares = spareFds(topology, FIRST_CHANNEL_FD + channels.length);
   processes.push(
-    mainProcess(topology, caps, runDir, local, drivesOf, { channels, spares }, pciSlots, bootDrive),
+    mainProcess(topology, caps, local, drivesOf, { channels, spares }, pciSlots, bootDrive),
   );
   return {
     runDir,
@@ -119,13 +117,14 @@ function groupDrives(drives: readonly Drive[]): Map<string, Drive[]> {
   return map;
 }
 
-function qmpArgs(socket: string): PlanArg[] {
+/**
+ * QMP on an inherited, already connected socketpair end (`fd=` without `server`): QEMU never
+ * listens or accepts, so nobody polls for a socket file and QEMU 7.2's stray-accept hang of a
+ * listening monitor cannot happen (docs/qemu-facts.md). The orchestrator holds the other end.
+ */
+function qmpArgs(fd: number): PlanArg[] {
   return [
-    classic(
-      '-chardev',
-      { backend: 'socket', id: 'qmp', path: socket, server: true, wait: false },
-      'backend',
-    ),
+    classic('-chardev', { backend: 'socket', id: 'qmp', fd: String(fd) }, 'backend'),
     classic('-mon', { chardev: 'qmp', mode: 'control' }),
   ];
 }
@@ -144,20 +143,20 @@ function commonArgs(caps: Capabilities, name: string): PlanArg[] {
 function remoteProcess(
   topology: Topology,
   caps: Capabilities,
-  runDir: string,
   id: string,
   device: Device,
   drivesOf: Map<string, Drive[]>,
   channel: Channel,
   bootDrive: string | undefined,
 ): PlannedProcess {
-  const qmpSocket = `${runDir}/${id}.qmp`;
+  // fd 3 is the channel; the monitor's end comes next, then the files (passFilesByFd).
+  const qmpFd = channel.remoteFd + 1;
   const args: PlanArg[] = [
     classic('-machine', { type: 'x-remote' }, 'type'),
     ...commonArgs(caps, `${topology.vm.name}-${id}`),
     value('-monitor', 'none'),
     value('-serial', 'none'),
-    ...qmpArgs(qmpSocket),
+    ...qmpArgs(qmpFd),
     // No addr: the device sits on the remote's own bus; the guest sees the proxy's slot.
     ...deviceArgs(device, drivesOf.get(device.id) ?? [], { bootDrive }),
     json('-object', 'qom-type', {
@@ -173,8 +172,8 @@ function remoteProcess(
     argv: [caps.binary, ...toLaunchArgv(args)],
     args,
     fds: { [String(channel.remoteFd)]: device.id },
-    qmpSocket,
-    serialSocket: null,
+    qmpFd,
+    serialFd: null,
     devices: [device.id],
     restart: topology.processes.find((p) => p.id === id)?.restart ?? null,
   };
@@ -183,7 +182,6 @@ function remoteProcess(
 function mainProcess(
   topology: Topology,
   caps: Capabilities,
-  runDir: string,
   local: readonly Device[],
   drivesOf: Map<string, Drive[]>,
   { channels, spares }: { channels: readonly Channel[]; spares: readonly number[] },
@@ -193,8 +191,9 @@ function mainProcess(
   const { vm } = topology;
   // A device plugged in later needs the guest RAM shareable too, so spares alone ask for a memfd.
   const shared = channels.length > 0 || spares.length > 0;
-  const qmpSocket = `${runDir}/main.qmp`;
-  const serialSocket = vm.serial ? `${runDir}/serial.sock` : null;
+  // After the channels and the spares: the monitor's end, then the console's.
+  const qmpFd = FIRST_CHANNEL_FD + channels.length + spares.length;
+  const serialFd = vm.serial ? qmpFd + 1 : null;
   // Remote processes map guest RAM themselves, so it must live in a shareable memfd.
   const machine: Record<string, string> = shared
     ? { type: vm.machine, 'memory-backend': 'mem' }
@@ -215,14 +214,10 @@ function mainProcess(
       }),
     );
   }
-  args.push(...qmpArgs(qmpSocket));
-  if (serialSocket !== null) {
+  args.push(...qmpArgs(qmpFd));
+  if (serialFd !== null) {
     args.push(
-      classic(
-        '-chardev',
-        { backend: 'socket', id: 'serial0', path: serialSocket, server: true, wait: false },
-        'backend',
-      ),
+      classic('-chardev', { backend: 'socket', id: 'serial0', fd: String(serialFd) }, 'backend'),
       value('-serial', 'chardev:serial0'),
     );
   }
@@ -254,8 +249,8 @@ function mainProcess(
     argv: [caps.binary, ...toLaunchArgv(args)],
     args,
     fds,
-    qmpSocket,
-    serialSocket,
+    qmpFd,
+    serialFd,
     devices: local.map((d) => d.id),
     restart: null,
   };

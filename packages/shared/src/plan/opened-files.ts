@@ -31,6 +31,8 @@ function passProcessFiles(process: PlannedProcess, spares: readonly number[]): P
   const used = [
     ...Object.keys(process.fds).map(Number),
     ...(process.role === 'main' ? spares : []),
+    process.qmpFd,
+    ...(process.serialFd === null ? [] : [process.serialFd]),
   ];
   let nextFd = Math.max(FIRST_CHANNEL_FD, ...used.map((fd) => fd + 1));
   let nextSet = 1;

@@ -52,11 +52,13 @@ function optionLines(binary: string, args: readonly PlanArg[]): string {
 
 function fdText(p: PlannedProcess, spares: readonly number[]): string {
   const texts = Object.entries(p.fds).map(([fd, dev]) => `fd ${fd} = ${dev}'s socketpair end`);
+  if (spares.length > 0) texts.push(`${spareText(spares)} for restarts and hot-plug`);
+  texts.push(`fd ${p.qmpFd} = its QMP monitor`);
+  if (p.serialFd !== null) texts.push(`fd ${p.serialFd} = the guest's serial console`);
   for (const [fd, f] of Object.entries(p.files ?? {})) {
     texts.push(`fd ${fd} = ${f.path} opened ${f.write ? 'read-write' : 'read-only'}`);
   }
-  if (spares.length > 0) texts.push(`${spareText(spares)} for restarts and hot-plug`);
-  return texts.length === 0 ? 'no inherited fds' : texts.join(', ');
+  return texts.join(', ');
 }
 
 function spareText(spares: readonly number[]): string {
@@ -100,7 +102,9 @@ export function renderReadable(plan: LaunchPlan): ReadablePlan {
       `Keep ${plan.spares.length} spare socketpair${plan.spares.length > 1 ? 's' : ''} (${spareText(plan.spares)} of the main QEMU): each restart of a device process or hot-added device uses one up; the orchestrator holds the other ends until then.`,
     );
   }
-  steps.push(`Wait for each QMP socket in ${plan.runDir} to answer qmp_capabilities and a query.`);
+  steps.push(
+    "Hold the other end of each process's QMP monitor (and of the serial console) from the start: QEMU never listens on a socket file; wait for each monitor to answer qmp_capabilities and a query.",
+  );
   const commands = plan.processes.map((p) => ({
     name: p.name,
     role: p.role,

@@ -42,8 +42,10 @@ export interface PlannedProcess {
    * names files by path, as the export's does).
    */
   files?: Record<string, InheritedFile>;
-  qmpSocket: string;
-  serialSocket: string | null;
+  /** The fd of the process's QMP monitor: a socketpair end whose other end the orchestrator holds. */
+  qmpFd: number;
+  /** The fd of the guest's serial console (main QEMU only), likewise a socketpair end. */
+  serialFd: number | null;
   /** Device ids this process emulates. */
   devices: string[];
   /** What happens when this remote process dies while the VM runs; null for the main QEMU. */
@@ -65,7 +67,7 @@ export interface LaunchPlan {
   problems: Problem[];
   /**
    * Main QEMU fds that carry a spare socketpair end, each used up by one restart or hot-add
-   * (live/spares in the server). Empty on q35, whose root bus takes no hot-plug.
+   * (see docs/live.md). Empty on q35, whose root bus takes no hot-plug.
    */
   spares: number[];
   /** The proxy's channel property in this QEMU (`fd`), for a `device_add` while it runs. */
@@ -75,7 +77,7 @@ export interface LaunchPlan {
 export type PlanResult = { ok: true; plan: LaunchPlan } | { ok: false; problems: Problem[] };
 
 export interface PlanOptions {
-  /** Directory of the run's sockets; the server makes a fresh 0700 one per run. */
+  /** Directory of the run's logs and files; the server makes a fresh 0700 one per run. */
   runDir?: string;
   /**
    * Problem codes the caller measures itself instead: `mpqemu doctor` launches models the

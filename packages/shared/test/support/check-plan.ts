@@ -123,17 +123,11 @@ function checkClassic(
             : { type: t.vm.machine },
       );
     case '-chardev': {
-      const path = obj.id === 'qmp' ? p.qmpSocket : p.serialSocket;
-      expect(path).toBe(
-        obj.id === 'qmp' ? `${plan.runDir}/${p.name}.qmp` : `${plan.runDir}/serial.sock`,
-      );
-      return expect(obj).toEqual({
-        backend: 'socket',
-        id: obj.id,
-        path,
-        server: 'on',
-        wait: 'off',
-      });
+      // QMP and the console are socketpair ends at the fds the plan names, never paths.
+      const fd = obj.id === 'qmp' ? p.qmpFd : p.serialFd;
+      expect(fd).not.toBeNull();
+      expect(p.fds[String(fd)]).toBeUndefined();
+      return expect(obj).toEqual({ backend: 'socket', id: obj.id, fd: String(fd) });
     }
     case '-mon':
       return expect(obj).toEqual({ chardev: 'qmp', mode: 'control' });

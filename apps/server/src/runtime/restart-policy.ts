@@ -1,0 +1,101 @@
+/**
+ * Whether a device process that ended is restarted: one table, used by the server, `mpqemu up`
+ * and the exported launcher alike (docs/live.md shows it; a test holds the two together).
+ */
+import type { RestartPolicy } from '@mpqemu/shared';
+import type { ExitStatus } from './qemu-process.ts';
+
+/** How a device process ended, as far as the restart policy cares. */
+export type EndCause =
+  /** Killed by a signal (SIGKILL, SIGSEGV, …). */
+  | 'signal'
+  /** Exited with a non-zero status. */
+  | 'exit-nonzero'
+  /**
+   * Exited with status 0 while its proxy was plugged: QEMU does that on SIGTERM/SIGINT/SIGHUP
+   * from someone else. The guest lost the device all the same.
+   */
+  | 'exit-zero'
+  /** We ended it: a stop, a hot-remove or a restart the user asked for. */
+  | 'asked'
+  /** The main QEMU is gone: its device processes follow it (measured: exit 0 by themselves). */
+  | 'main-gone';
+
+/** The behaviour table: which causes go to the policy, and why the others never restart. */
+export const RESTART_TABLE: Record<EndCause, { policy: boolean; because: string }> = {
+  signal: { policy: true, because: 'a crash: the guest lost the device' },
+  'exit-nonzero': { policy: true, because: 'a failure: the guest lost the device' },
+  'exit-zero': {
+    policy: true,
+    because: 'someone else stopped it (SIGTERM): the guest lost the device all the same',
+  },
+  asked: { policy: false, because: 'it was stopped on purpose (stop, hot-remove or restart)' },
+  'main-gone': { policy: false, because: 'the main QEMU is gone, and the VM with it' },
+};
+
+/** The cause of an end that nobody asked for, from its exit status. */
+export function causeOf(exit: ExitStatus): EndCause {
+  if (exit.signal !== null) return 'signal';
+  return exit.code === 0 ? 'exit-zero' : 'exit-nonzero';
+}
+
+export type RestartDecision =
+  { restart: true; delayMs: number; attempt: number } | { restart: false; reason: string };
+
+/**
+ * What to do about a device process that ended. `history` holds the times (ms) of its restarts
+ * so far; only those within the policy's window count. The first restart in the window happens
+ * at once (a crash seldom repeats at once, and the guest waits on the device meanwhile); the
+ * backoff applies from the second on and doubles, so a device that crashes on every plug does
+ * not spin.
+ */
+export function decideRestart(
+  cause: EndCause,
+  policy: RestartPolicy | null,
+  history: readonly number[],
+  now: number,
+): RestartDecision {
+  const row = RESTART_TABLE[cause];
+  if (!row.policy) return { restart: false, reason: row.because };
+  if (policy === null || policy.mode === 'never') {
+    return { restart: false, reason: 'its restart policy is "never"' };
+  }
+  const windowMs = policy.windowSeconds * 1000;
+  const recent = history.filter((t) => now - t < windowMs).length;
+  if (recent >= policy.maxRestarts) {
+    return {
+      restart: false,
+      reason: `it was already restarted ${recent} time${recent === 1 ? '' : 's'} within ${policy.windowSeconds} s (the policy allows ${policy.maxRestarts})`,
+    };
+  }
+  const delayMs = recent === 0 ? 0 : policy.backoffMs * 2 ** (recent - 1);
+  return { restart: true, delayMs, attempt: recent + 1 };
+}
+
+/** Restarts made per process, and which processes have a change under way. */
+export class RestartBook {
+  private readonly times = new Map<string, number[]>();
+  private readonly busy = new Set<string>();
+
+  history(name: string): readonly number[] {
+    return this.times.get(name) ?? [];
+  }
+
+  record(name: string, at: number): void {
+    this.times.set(name, [...this.history(name), at]);
+  }
+
+  isBusy(name: string): boolean {
+    return this.busy.has(name);
+  }
+
+  /** Runs `work` with `name` marked busy: one change per process at a time. */
+  async with<T>(name: string, work: () => Promise<T>): Promise<T> {
+    this.busy.add(name);
+    try {
+      return await work();
+    } finally {
+      this.busy.delete(name);
+    }
+  }
+}
