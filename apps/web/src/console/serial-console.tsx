@@ -5,6 +5,7 @@ import { useSubscription } from '@trpc/tanstack-react-query';
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../api/errors.ts';
 import { useTRPC, useTRPCClient } from '../api/trpc.ts';
+import { cssToken } from '../styles/css-token.ts';
 import { createInputQueue } from './input-queue.ts';
 import { registerConsole } from './test-hook.ts';
 import './serial-console.css';
@@ -34,7 +35,8 @@ export default function SerialConsole({ runId, interactive }: SerialConsoleProps
       cursorBlink: true,
       fontSize: 13,
       scrollback: 5000,
-      theme: { background: '#0f1115', foreground: '#d8dee9' },
+      // The terminal tokens are the same in both themes, so reading them once is enough.
+      theme: { background: cssToken(el, '--term-bg'), foreground: cssToken(el, '--term-fg') },
     });
     const fit = new FitAddon();
     t.loadAddon(fit);

@@ -11,6 +11,7 @@ import {
   type Edge,
   type OnNodeDrag,
 } from '@xyflow/react';
+import type { DeviceFamily } from '@mpqemu/shared';
 import { useCallback, useState, type DragEvent } from 'react';
 import { openShortcutSheet } from '../../shell/shortcut-sheet.tsx';
 import { useTheme } from '../../shell/theme.ts';
@@ -34,7 +35,6 @@ import { DeviceNodeComponent } from './device-node.tsx';
 import { DriveNodeComponent } from './drive-node.tsx';
 import { ProcessNodeComponent, VmNodeComponent } from './container-nodes.tsx';
 import type { DesignerEdge, DesignerNode } from './types.ts';
-import './canvas.css';
 
 // Module scope: React Flow re-mounts every node when these objects change identity.
 const nodeTypes = {
@@ -45,19 +45,19 @@ const nodeTypes = {
 };
 const edgeTypes = { drive: DriveEdgeView, channel: ChannelEdgeView };
 
-const FAMILY_COLOUR: Record<string, string> = {
-  vm: '#3b4a63',
-  process: '#2b3445',
-  storage: '#d9822b',
-  block: '#2bb3a3',
-  net: '#4c8dff',
-  other: '#a67cf0',
-  drive: '#8a95a8',
+// The minimap fills its nodes with these (as inline styles, so the theme's tokens reach them).
+const MINIMAP_COLOUR: Record<DeviceFamily | Exclude<DesignerNode['type'], 'device'>, string> = {
+  vm: 'var(--minimap-vm)',
+  process: 'var(--minimap-process)',
+  storage: 'var(--fam-storage)',
+  block: 'var(--fam-block)',
+  net: 'var(--fam-net)',
+  other: 'var(--fam-other)',
+  drive: 'var(--fam-drive)',
 };
 
 function minimapColour(n: DesignerNode): string {
-  if (n.type === 'device') return FAMILY_COLOUR[n.data.device.family] ?? '#888';
-  return FAMILY_COLOUR[n.type] ?? '#888';
+  return MINIMAP_COLOUR[n.type === 'device' ? n.data.device.family : n.type];
 }
 
 function paletteKind(types: readonly string[]): PaletteItem['kind'] | null {
