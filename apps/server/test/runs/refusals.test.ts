@@ -1,4 +1,11 @@
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Topology } from '@mpqemu/shared';
 import { execa } from 'execa';
@@ -39,12 +46,26 @@ async function refusal(promise: Promise<unknown>): Promise<StartRefused> {
   return error as StartRefused;
 }
 
-/** Nothing was started and nothing was left on disk. */
+/** What this process has open of the test guest's files (the examples' kernel, initrd, disks). */
+function guestFilesOpen(): string[] {
+  const guest = realpathSync(GUEST);
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      return target.startsWith(`${guest}/`) ? [target] : [];
+    } catch {
+      return []; // closed since the listing (the listing's own descriptor, say)
+    }
+  });
+}
+
+/** Nothing was started, nothing was left on disk, and the host check's descriptors are closed. */
 function expectNothingStarted(m: RunManager, dir: string): void {
   expect(m.list()).toEqual([]);
   expect(qemuUnder(dir)).toEqual([]);
   const runs = join(dir, 'runs');
   expect(existsSync(runs) ? readdirSync(runs) : []).toEqual([]);
+  expect(guestFilesOpen()).toEqual([]);
 }
 
 function withDiskImage(topology: Topology, path: string, format: 'raw' | 'qcow2'): Topology {
