@@ -7,17 +7,14 @@ import { feedLimit } from '../security/feed-limit.ts';
 import { securityGuard, type GuardOptions } from '../security/guard.ts';
 import { securityHeaders } from '../security/headers.ts';
 import { refuse } from '../security/refuse.ts';
+import { feedPaths } from '../trpc.ts';
 import { webApp } from './web-app.ts';
 
 /** Large enough for any document the schema accepts in practice; a bound on hostile bodies. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-// tRPC keeps a flat map of dotted paths to procedures; its static type is the nested one.
-const procedures = appRouter._def.procedures as unknown as Record<
-  string,
-  { _def: { type: string } }
->;
-const isFeed = (path: string): boolean => procedures[path]?._def.type === 'subscription';
+const feeds = feedPaths(appRouter);
+const isFeed = (path: string): boolean => feeds.has(path);
 
 export interface AppOptions {
   services: Services;

@@ -1,7 +1,6 @@
 import { publicProcedure, router } from '../trpc.ts';
-import { mapErrors } from './errors.ts';
 
 export const capabilitiesRouter = router({
-  get: publicProcedure.query(({ ctx }) => mapErrors(() => ctx.capabilities.get())),
-  refresh: publicProcedure.mutation(({ ctx }) => mapErrors(() => ctx.capabilities.refresh())),
+  get: publicProcedure.query(({ ctx }) => ctx.capabilities.get()),
+  refresh: publicProcedure.mutation(({ ctx }) => ctx.capabilities.refresh()),
 });

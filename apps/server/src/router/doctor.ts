@@ -3,12 +3,9 @@
  * server boots its own test guest with each model and streams the results.
  */
 import { DEVICE_MODEL_NAMES } from '@mpqemu/shared';
-import { TRPCError } from '@trpc/server';
 import * as z from 'zod';
-import { DoctorBusy } from '../doctor/service.ts';
 import { DEFAULT_CHECK_TIMEOUT_MS, DOCTOR_MACHINES } from '../doctor/run-doctor.ts';
-import { publicProcedure, router } from '../trpc.ts';
-import { mapErrors } from './errors.ts';
+import { feedProcedure, publicProcedure, router } from '../trpc.ts';
 
 const RunInput = z.strictObject({
   models: z
@@ -27,20 +24,16 @@ const RunInput = z.strictObject({
 
 export const doctorRouter = router({
   /** The stored measurements of the current QEMU binary, or null when doctor never ran on it. */
-  measured: publicProcedure.query(({ ctx }) => mapErrors(() => ctx.doctor.measured())),
-  run: publicProcedure.input(RunInput).subscription(async function* ({ ctx, input, signal }) {
-    try {
-      yield* ctx.doctor.run(
-        {
-          models: [...new Set(input.models)],
-          machines: [...new Set(input.machines)],
-          timeoutMs: input.timeoutMs,
-        },
-        signal ?? new AbortController().signal,
-      );
-    } catch (e) {
-      if (e instanceof DoctorBusy) throw new TRPCError({ code: 'CONFLICT', message: e.message });
-      throw e;
-    }
-  }),
+  measured: publicProcedure.query(({ ctx }) => ctx.doctor.measured()),
+  /** Refused (CONFLICT) at its first value while another run of doctor goes on. */
+  run: feedProcedure.input(RunInput).subscription(({ ctx, input, signal }) =>
+    ctx.doctor.run(
+      {
+        models: [...new Set(input.models)],
+        machines: [...new Set(input.machines)],
+        timeoutMs: input.timeoutMs,
+      },
+      signal ?? new AbortController().signal,
+    ),
+  ),
 });

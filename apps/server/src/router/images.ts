@@ -3,17 +3,14 @@
  * parsing image headers through descriptors the server opened itself: no backing file is opened
  * and no network protocol is contacted, whatever an image names.
  */
-import { TRPCError } from '@trpc/server';
 import * as z from 'zod';
 import {
   createImage,
-  ImageCreateError,
   IMAGE_NAME_PATTERN,
   IMAGE_NAME_RULE,
   MAX_IMAGE_MIB,
 } from '../images/create.ts';
 import { inspectPath, listImages } from '../images/library.ts';
-import { QemuImgMissing } from '../images/service.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
 export type { ImageEntry, ImageListing, InspectResult } from '../images/library.ts';
@@ -44,26 +41,13 @@ export const imagesRouter = router({
   /**
    * Creates an empty image (`qcow2` or sparse `raw`) named `name` in `root` (default: the image
    * library). Atomic: no partial file on failure, never overwrites (CONFLICT). Returns the path.
+   * A refusal names the field at fault (`name: …`); no qemu-img for a qcow2: PRECONDITION_FAILED.
    */
   create: publicProcedure.input(CreateInput).mutation(async ({ ctx, input }) => {
     const confinement = await ctx.images.roots.confinement();
     await ctx.images.roots.libraryDir();
-    try {
-      const qemuImg = input.format === 'qcow2' ? await ctx.images.qemuImg() : '';
-      const path = await createImage(input, confinement, qemuImg);
-      return { path };
-    } catch (e) {
-      if (e instanceof QemuImgMissing)
-        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
-      if (!(e instanceof ImageCreateError)) throw e;
-      const code =
-        e.kind === 'exists'
-          ? 'CONFLICT'
-          : e.kind === 'invalid'
-            ? 'BAD_REQUEST'
-            : 'INTERNAL_SERVER_ERROR';
-      throw new TRPCError({ code, message: `${e.field}: ${e.message}`, cause: e });
-    }
+    const qemuImg = input.format === 'qcow2' ? await ctx.images.qemuImg() : '';
+    return { path: await createImage(input, confinement, qemuImg) };
   }),
   /**
    * The same detection for one typed path (the inspector): `{ ok: true, format, virtualSize,

@@ -1,7 +1,6 @@
 /** Settings of the server that the web app edits: today the image roots the user adds. */
-import { TRPCError } from '@trpc/server';
 import * as z from 'zod';
-import { MAX_SAVED_ROOTS, SettingsError } from '../store/settings.ts';
+import { MAX_SAVED_ROOTS } from '../store/settings.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
 export const settingsRouter = router({
@@ -24,15 +23,6 @@ export const settingsRouter = router({
     .input(z.strictObject({ imageRoots: z.array(z.string().max(4096)).max(MAX_SAVED_ROOTS) }))
     .mutation(async ({ ctx, input }) => {
       const { dataDir } = await ctx.images.roots.confinement();
-      try {
-        return await ctx.images.settings.setImageRoots(input.imageRoots, dataDir);
-      } catch (e) {
-        if (!(e instanceof SettingsError)) throw e;
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `imageRoots.${e.index}: ${e.message}`,
-          cause: e,
-        });
-      }
+      return ctx.images.settings.setImageRoots(input.imageRoots, dataDir);
     }),
 });

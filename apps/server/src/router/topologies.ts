@@ -11,7 +11,6 @@ import type { Context } from '../context.ts';
 import { exportLauncher } from '../launcher/export.ts';
 import type { StoreEntry } from '../store/topology-store.ts';
 import { publicProcedure, router } from '../trpc.ts';
-import { mapErrors } from './errors.ts';
 import { RunIdSchema, TopologyNameSchema } from './inputs.ts';
 
 export type TopologyListItem =
@@ -57,7 +56,7 @@ export const topologiesRouter = router({
   }),
   get: publicProcedure
     .input(z.strictObject({ name: TopologyNameSchema }))
-    .query(({ ctx, input }) => mapErrors(() => ctx.store.get(input.name))),
+    .query(({ ctx, input }) => ctx.store.get(input.name)),
   save: publicProcedure
     .input(
       z.strictObject({
@@ -67,24 +66,24 @@ export const topologiesRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const saved = await mapErrors(() =>
-        ctx.store.save(input.name, input.topology, { overwrite: input.overwrite }),
-      );
+      const saved = await ctx.store.save(input.name, input.topology, {
+        overwrite: input.overwrite,
+      });
       const problems = validate(saved.topology, await capsOrDefault(ctx));
       return { name: saved.name, modifiedAt: saved.modifiedAt, hasErrors: hasErrors(problems) };
     }),
   rename: publicProcedure.input(FromTo).mutation(async ({ ctx, input }) => {
-    await mapErrors(() => ctx.store.rename(input.from, input.to));
+    await ctx.store.rename(input.from, input.to);
     return { name: input.to };
   }),
   duplicate: publicProcedure.input(FromTo).mutation(async ({ ctx, input }) => {
-    await mapErrors(() => ctx.store.duplicate(input.from, input.to));
+    await ctx.store.duplicate(input.from, input.to);
     return { name: input.to };
   }),
   delete: publicProcedure
     .input(z.strictObject({ name: TopologyNameSchema }))
     .mutation(async ({ ctx, input }) => {
-      await mapErrors(() => ctx.store.delete(input.name));
+      await ctx.store.delete(input.name);
       return { name: input.name };
     }),
   samples: publicProcedure.query(({ ctx }) => ctx.samples()),

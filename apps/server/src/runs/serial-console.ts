@@ -14,6 +14,11 @@ import { RingBuffer } from './ring-buffer.ts';
  */
 export const MAX_CONSOLE_INPUT = 64 * 1024;
 
+/** Keystrokes not sent: the console is not connected, or the input is over the limit. */
+export class ConsoleRefused extends Error {
+  override name = 'ConsoleRefused';
+}
+
 export class SerialConsole {
   readonly backlog: RingBuffer;
   readonly output = new Topic<string>();
@@ -47,9 +52,9 @@ export class SerialConsole {
   /** Sends keystrokes; throws when the console is not connected or the input is too large. */
   write(data: string): void {
     if (Buffer.byteLength(data) > MAX_CONSOLE_INPUT) {
-      throw new Error(`console input is limited to ${MAX_CONSOLE_INPUT} bytes per call`);
+      throw new ConsoleRefused(`console input is limited to ${MAX_CONSOLE_INPUT} bytes per call`);
     }
-    if (!this.connected) throw new Error('the guest console is not connected');
+    if (!this.connected) throw new ConsoleRefused('the guest console is not connected');
     this.socket?.write(data);
   }
 

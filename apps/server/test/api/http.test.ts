@@ -28,8 +28,11 @@ function auth(extra: Record<string, string> = {}): Record<string, string> {
   return { Authorization: `Bearer ${server.token}`, ...extra };
 }
 
-/** Reads `text/event-stream` until the first `data:` line of a message event. */
-async function firstSseData(response: Response): Promise<unknown> {
+/**
+ * Reads `text/event-stream` until the first `data:` line of an event of type `type` (none: a
+ * message with the procedure's data).
+ */
+async function firstSseData(response: Response, type?: string): Promise<unknown> {
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
@@ -39,7 +42,11 @@ async function firstSseData(response: Response): Promise<unknown> {
     for (const block of buffer.split('\n\n').slice(0, -1)) {
       const lines = block.split('\n');
       // tRPC's own `connected` and `ping` events carry no procedure data.
-      if (lines.some((l) => l.startsWith('event:'))) continue;
+      const event = lines
+        .find((l) => l.startsWith('event:'))
+        ?.slice('event:'.length)
+        .trim();
+      if (event !== type) continue;
       const data = lines.find((l) => l.startsWith('data:'));
       if (data) {
         await reader.cancel();
@@ -89,6 +96,17 @@ describe('HTTP API end to end', () => {
     };
     expect(body.error.message).toMatch(/^Invalid input: name: starts with a letter or digit/);
     expect(body.error.data.details.fieldErrors.map((f) => f.path)).toEqual(['name']);
+  });
+
+  it('refuses a feed of an unknown run with NOT_FOUND as its first event', async () => {
+    const input = encodeURIComponent(JSON.stringify({ runId: 'nope' }));
+    const sse = await fetch(`${server.base}/trpc/runs.console?input=${input}`, {
+      headers: auth({ Accept: 'text/event-stream' }),
+    });
+    expect(await firstSseData(sse, 'serialized-error')).toMatchObject({
+      message: 'There is no run "nope".',
+      data: { code: 'NOT_FOUND', httpStatus: 404, details: null },
+    });
   });
 
   it('starts a run with a mutation and streams its snapshot over SSE', async () => {

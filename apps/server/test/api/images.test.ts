@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createImageService } from '../../src/images/service.ts';
 import { tokenFilePath } from '../../src/security/token.ts';
 import {
   backedImage,
@@ -92,9 +93,28 @@ describe('images.create', () => {
     const notRoot = await trpcError(
       caller.images.create({ root: outside, name: 'x.img', format: 'raw', sizeMiB: 1 }),
     );
+    expect(notRoot.code).toBe('BAD_REQUEST');
     expect(notRoot.message).toMatch(/^root: .* is not an image root/);
     expect((await readdir(library)).sort()).toEqual(['new.img', 'new.qcow2']);
     expect(await readdir(outside)).toEqual([]);
+  });
+
+  it('says PRECONDITION_FAILED for a qcow2 without qemu-img, and still makes a raw image', async () => {
+    const images = createImageService({
+      dataDir: env.dataDir,
+      inUse: () => new Map(),
+      qemuImg: '/nonexistent/qemu-img',
+    });
+    const without = callerFor({ ...env.services, images });
+    const e = await trpcError(
+      without.images.create({ name: 'none.qcow2', format: 'qcow2', sizeMiB: 1 }),
+    );
+    expect(e.code).toBe('PRECONDITION_FAILED');
+    expect(e.message).toMatch(/^qemu-img not found/);
+    expect(await without.images.create({ name: 'plain.img', format: 'raw', sizeMiB: 1 })).toEqual({
+      path: join(library, 'plain.img'),
+    });
+    await rm(join(library, 'plain.img'));
   });
 });
 

@@ -121,18 +121,27 @@ describe('runs router', () => {
     expect(stopped.processes.every((p) => p.pid === null || p.endedAt !== null)).toBe(true);
   });
 
-  it('says NOT_FOUND for a run or process it does not know', async () => {
-    expect((await trpcError(caller.runs.get({ runId: 'nope' }))).code).toBe('NOT_FOUND');
-    expect((await trpcError(caller.runs.stop({ runId: 'nope' }))).code).toBe('NOT_FOUND');
-    expect((await trpcError(caller.runs.consoleInput({ runId: 'nope', data: 'x' }))).code).toBe(
-      'NOT_FOUND',
+  it('says NOT_FOUND for a run or process it does not know, feeds before they start', async () => {
+    const nope = { runId: 'nope' };
+    const refusals = await Promise.all([
+      trpcError(caller.runs.get(nope)),
+      trpcError(caller.runs.stop(nope)),
+      trpcError(caller.runs.consoleInput({ ...nope, data: 'x' })),
+      trpcError(caller.runs.qmp({ ...nope, process: 'main', op: 'query-status' })),
+      trpcError(caller.runs.restartProcess({ ...nope, process: 'rp0' })),
+      trpcError(caller.runs.diffLive({ ...nope, topology: await richSample() })),
+      trpcError(caller.runs.events(nope)),
+      trpcError(caller.runs.console(nope)),
+      trpcError(caller.runs.logs({ ...nope, process: 'rp0' })),
+      trpcError(caller.runs.stats(nope)),
+    ]);
+    expect(refusals.map((e) => [e.code, e.message])).toEqual(
+      refusals.map(() => ['NOT_FOUND', 'There is no run "nope".']),
     );
-    const feed = await caller.runs.console({ runId: 'nope' });
-    const e = await trpcError(
-      (async () => {
-        for await (const _ of feed) break;
-      })(),
-    );
-    expect(e.code).toBe('NOT_FOUND');
+  });
+
+  it('refuses bad input to a feed with BAD_REQUEST before it starts', async () => {
+    const e = await trpcError(caller.runs.logs({ runId: 'nope', process: '' }));
+    expect(e.code).toBe('BAD_REQUEST');
   });
 });

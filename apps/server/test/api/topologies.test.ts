@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topologiesDir } from '../../src/context.ts';
+import { createCapabilityService } from '../../src/probe/index.ts';
 import { StoreError } from '../../src/store/errors.ts';
 import { callerFor, createTestEnv, REPO_ROOT, richSample, type TestEnv } from './harness.ts';
 
@@ -107,5 +108,17 @@ describe('capabilities router', () => {
     const again = await caller.capabilities.refresh();
     expect(again.probe.probedAt).toBeGreaterThanOrEqual(caps.probe.probedAt);
     expect((await caller.capabilities.get()).probe.probedAt).toBe(again.probe.probedAt);
+  });
+
+  it('says PRECONDITION_FAILED, with the install command, when there is no QEMU', async () => {
+    const noQemu = createCapabilityService('/nonexistent/qemu-system-x86_64');
+    const without = callerFor({ ...env.services, capabilities: noQemu });
+    for (const call of [without.capabilities.get(), without.capabilities.refresh()]) {
+      const e = await trpcError(call);
+      expect(e.code).toBe('PRECONDITION_FAILED');
+      expect(e.message).toMatch(/not found .*Install it with: apt-get install qemu-system-x86$/);
+    }
+    // Listing still works: counts are then against the catalogue's defaults.
+    expect(await without.topologies.list()).toEqual(await caller.topologies.list());
   });
 });

@@ -132,9 +132,10 @@ describe('doctor API', () => {
     const iterator = feed[Symbol.asyncIterator]();
     expect((await iterator.next()).value).toMatchObject({ type: 'check', model: 'lsi53c895a' });
     const second = await callerFor(services).doctor.run({ models: ['e1000e'], machines: ['pc'] });
-    await expect(second[Symbol.asyncIterator]().next()).rejects.toThrow(
-      'doctor is already running',
-    );
+    await expect(second[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('doctor is already running') as string,
+    });
 
     const pending = iterator.next();
     // Let the VM start, then abort it mid-check.
