@@ -1,7 +1,7 @@
 /**
  * Hot-plug, hot-unplug and restart of a proxied device on a running guest, by the mechanism
- * measured in QEMU-NOTES "Live changes to a running VM". Each step is bounded; what the guest
- * lists in /sys/bus/pci/devices is the judge, not QEMU's replies.
+ * measured in docs/qemu-facts.md ("Live changes to a running VM"). Each step is bounded; what the
+ * guest lists in /sys/bus/pci/devices is the judge, not QEMU's replies.
  */
 import type { CheckOutcome } from '@mpqemu/shared';
 import { killAll, type DoctorProcess } from './processes.ts';

@@ -1,6 +1,7 @@
 /**
- * QMP events of the main QEMU (DEVICE_DELETED). The shared QMP client answers commands and drops
- * events; doctor listens on the same socket beside it instead of changing that client.
+ * QMP events of the main QEMU (DEVICE_DELETED), kept in order so a check can wait for the one that
+ * follows its command. It reads the socket beside the QMP client (qmp/client.ts), whose onEvent
+ * delivers the same events as they come but keeps none for a later wait.
  */
 import type { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';

@@ -1,8 +1,8 @@
 /**
  * One VM of a doctor check: the remote process with the model under test, the main QEMU with
- * spare socketpair ends for later hot-plugs (QEMU-NOTES "Live changes to a running VM": an fd the
- * main QEMU inherited at launch is usable as `"fd":"<n>"` in device_add, once), the QMP monitor
- * with its events, and the guest's serial console.
+ * spare socketpair ends for later hot-plugs (docs/qemu-facts.md, "Live changes to a running VM":
+ * an fd the main QEMU inherited at launch is usable as `"fd":"<n>"` in device_add, once), the QMP
+ * monitor with its events, and the guest's serial console.
  */
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
