@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CHROMIUM_LAUNCH } from './e2e/chromium.ts';
+import { CHROMIUM_ARGS, findChromium } from './e2e/chromium.ts';
 
 /** The server the tests start: its own port, a fixed token, a store that starts empty. */
 export const E2E_PORT = Number(process.env.MPQEMU_E2E_PORT ?? 7799);
@@ -16,13 +16,19 @@ const dataDir = resolve(process.env.MPQEMU_E2E_DATA_DIR);
 mkdirSync(dataDir, { recursive: true });
 
 const CI = !!process.env.CI;
+// Looked up, never required, here: the config also loads for knip and `--list` on machines without
+// a browser. When there is none, global-setup.ts stops the run with NO_CHROMIUM before any test.
+const chromium = findChromium();
 
 export default defineConfig({
   testDir: './e2e',
   // Playwright empties outputDir at start; keep it apart from the report, screenshots and data.
   outputDir: './test-results/e2e-artifacts',
   forbidOnly: CI,
+  // A test that fails in CI runs once more, with a trace, so the report tells a flaky test (failed,
+  // then passed) from a broken one; either way the run fails, and `npm test` names the flaky ones.
   retries: CI ? 1 : 0,
+  failOnFlakyTests: true,
   // Two cores and real QEMU processes: one test at a time.
   workers: 1,
   fullyParallel: false,
@@ -40,7 +46,10 @@ export default defineConfig({
     colorScheme: 'dark',
     trace: 'on-first-retry',
     screenshot: 'only-on-failure',
-    launchOptions: CHROMIUM_LAUNCH,
+    launchOptions: {
+      args: CHROMIUM_ARGS,
+      ...(chromium === null ? {} : { executablePath: chromium }),
+    },
   },
   webServer: {
     // The real server, compiled, with the built web app (the test command builds apps/web first;

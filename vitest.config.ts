@@ -10,6 +10,7 @@ export default defineConfig({
             'packages/*/src/**/*.test.ts',
             'packages/*/test/**/*.test.ts',
             'apps/*/src/**/*.test.{ts,tsx}',
+            'test/unit/**/*.test.ts',
           ],
           environment: 'node',
           // Catches hangs, not speed: the property tests run hundreds of cases each, and on a

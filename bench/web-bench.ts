@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CHROMIUM_LAUNCH } from '../e2e/chromium.ts';
+import { chromiumLaunch } from '../e2e/chromium.ts';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'apps', 'web', 'dist');
@@ -197,6 +197,8 @@ async function main(): Promise<void> {
   if (!existsSync(join(dist, 'index.html'))) {
     throw new Error('apps/web/dist is missing: run `npm run build -w apps/web` first');
   }
+  // Before the server starts, so a missing browser leaves no server behind.
+  const launch = chromiumLaunch();
   const js = initialJs(dist);
   const kb = (n: number) => (n / 1024).toFixed(1);
   console.log(`initial JS: ${js.files.join(', ')}`);
@@ -206,7 +208,7 @@ async function main(): Promise<void> {
 
   const dataDir = mkdtempSync(join(tmpdir(), 'mpqemu-web-bench-'));
   const { server } = await startServer(dataDir);
-  const browser = await chromium.launch({ ...CHROMIUM_LAUNCH, headless: true });
+  const browser = await chromium.launch({ ...launch, headless: true });
   try {
     const topology = benchTopology();
     await saveTopology(topology);

@@ -89,7 +89,7 @@ test.describe('the canvas while the VM runs', () => {
     await expect(canvas.restarts('rp1')).toHaveAttribute('data-restarts', '1', { timeout: 30_000 });
     await expect(canvas.live('rp1')).toHaveAttribute('data-status', 'running');
     // Not rp2: the test guest's virtio-blk driver hangs on a proxied disk under TCG and never
-    // releases it (QEMU-NOTES), so its restart is refused with that reason.
+    // releases it (docs/qemu-facts.md), so its restart is refused with that reason.
     await runPanel.process('rp0').getByTestId('run-process-restart').click();
     await expect(canvas.restarts('rp0')).toHaveAttribute('data-restarts', '2', { timeout: 30_000 });
     await expect(runPanel.process('rp0')).toHaveAttribute('data-status', 'running');

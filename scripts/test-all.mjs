@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 // `npm test`: every check the project has, in one command, ending with a plain
-// "N passed, N failed" line that counts every test run. Each stage runs even when an earlier one
-// failed, so one run shows everything that is broken. Plain Node only: it must work before
-// anything is installed (it installs what is missing first).
+// "N passed, N failed, N skipped" line that counts every test run. Each stage runs even when an
+// earlier one failed, so one run shows everything that is broken. A test that passed only on a
+// retry (flaky) counts as failed and is named. Plain Node only: it must work before anything is
+// installed (it installs what is missing first).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { playwrightCounts, summaryLine, vitestCounts } from './test-report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, 'test-results');
-let passed = 0;
-let failed = 0;
+const total = { pass: 0, fail: 0, skip: 0 };
 const lines = [];
+const flakyLines = [];
 
 function run(cmd, args, env = {}) {
   const res = spawnSync(cmd, args, {
@@ -33,12 +35,19 @@ function readJson(file) {
 
 function stage(name, fn) {
   console.log(`\n=== ${name} ===`);
-  const { ok, pass, fail, note } = fn();
-  passed += pass;
-  failed += fail;
-  lines.push(
-    `${ok ? 'ok  ' : 'FAIL'} ${name}: ${pass} passed, ${fail} failed${note ? ` (${note})` : ''}`,
-  );
+  const { ok, pass, fail, skip = 0, flaky = [], note } = fn();
+  total.pass += pass;
+  total.fail += fail;
+  total.skip += skip;
+  const notes = [
+    ...(flaky.length > 0 ? [`${flaky.length} flaky: failed, then passed on a retry`] : []),
+    ...(note ? [note] : []),
+  ];
+  const counts = `${pass} passed, ${fail} failed${skip > 0 ? `, ${skip} skipped` : ''}`;
+  const why = notes.length > 0 ? ` (${notes.join('; ')})` : '';
+  lines.push(`${ok && fail === 0 ? 'ok  ' : 'FAIL'} ${name}: ${counts}${why}`);
+  for (const test of flaky)
+    flakyLines.push(`FLAKY ${test} (passed only on a retry: counted as failed)`);
 }
 
 /** A check without test cases (typecheck, lint, format) counts as one test. */
@@ -49,22 +58,33 @@ function single(cmd, args) {
 
 function vitest(project) {
   const out = join(results, `vitest-${project}.json`);
+  const flakyOut = join(results, `vitest-${project}-flaky.json`);
   rmSync(out, { force: true });
-  const ok = run('npx', [
-    'vitest',
-    'run',
-    '--project',
-    project,
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${out}`,
-  ]);
+  rmSync(flakyOut, { force: true });
+  const ok = run(
+    'npx',
+    [
+      'vitest',
+      'run',
+      '--project',
+      project,
+      '--reporter=default',
+      '--reporter=json',
+      '--reporter=./scripts/vitest-flaky-reporter.mjs',
+      `--outputFile.json=${out}`,
+    ],
+    { MPQEMU_FLAKY_REPORT: flakyOut },
+  );
   const report = readJson(out);
-  if (!report) return { ok: false, pass: 0, fail: 1, note: 'no report: the runner crashed' };
-  const fail = report.numFailedTests + (ok || report.numFailedTests > 0 ? 0 : 1);
+  const flaky = readJson(flakyOut);
+  if (!report || !flaky)
+    return { ok: false, pass: 0, fail: 1, note: 'no report: the runner crashed' };
+  const counts = vitestCounts(report, flaky);
+  // A run that failed without a failed test (a file that did not load) is one failure.
+  const fail = counts.fail + (ok || counts.fail > 0 ? 0 : 1);
   return {
+    ...counts,
     ok,
-    pass: report.numPassedTests,
     fail,
     note: report.numTotalTests === 0 ? 'no tests found' : '',
   };
@@ -78,13 +98,8 @@ function playwright() {
   });
   const report = readJson(out);
   if (!report) return { ok: false, pass: 0, fail: 1, note: 'no report: the runner crashed' };
-  const { expected = 0, unexpected = 0, flaky = 0 } = report.stats ?? {};
-  const errors = (report.errors ?? []).length;
-  return {
-    ok,
-    pass: expected + flaky,
-    fail: unexpected + errors + (ok || unexpected + errors > 0 ? 0 : 1),
-  };
+  const counts = playwrightCounts(report);
+  return { ...counts, ok, fail: counts.fail + (ok || counts.fail > 0 ? 0 : 1) };
 }
 
 mkdirSync(results, { recursive: true });
@@ -107,6 +122,6 @@ stage('end-to-end tests (Chromium, real server and QEMU)', () =>
 );
 
 console.log('\n=== summary ===');
-for (const line of lines) console.log(line);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+for (const line of [...lines, ...flakyLines]) console.log(line);
+console.log(summaryLine(total));
+process.exit(total.fail > 0 ? 1 : 0);

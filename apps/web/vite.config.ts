@@ -2,10 +2,9 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
+  // No dev server of its own: `npm run dev` serves the app through the studio's server, behind its
+  // guard (apps/server/src/http/vite-front.ts).
   plugins: [react()],
-  server: {
-    proxy: { '/trpc': { target: 'http://127.0.0.1:7788' } },
-  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

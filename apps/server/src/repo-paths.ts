@@ -17,6 +17,8 @@ const REPO = repoRoot();
 
 /** The test guest built by scripts/build-guest.sh. */
 export const GUEST_DIR = join(REPO, '.cache', 'guest') + sep;
+/** The web app's sources, served by Vite under `npm run dev`. */
+export const WEB_SOURCE_DIR = join(REPO, 'apps', 'web') + sep;
 /** The built web app (apps/web/dist). */
 export const WEB_DIST_DIR = join(REPO, 'apps', 'web', 'dist') + sep;
 /** The example topologies. */

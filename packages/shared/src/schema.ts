@@ -123,7 +123,7 @@ export const VmSchema = z.strictObject({
   serial: z.boolean().default(true),
   /**
    * Socketpair ends the main QEMU inherits at launch without a device, each used up by one
-   * restart of a device process or one hot-added device (live/spares.ts says why).
+   * restart of a device process or one hot-added device (docs/live.md, "Why spare channels").
    */
   spareChannels: z.int().min(0).max(MAX_SPARE_CHANNELS).default(DEFAULT_SPARE_CHANNELS),
 });

@@ -9,7 +9,7 @@ import type { Services } from '../context.ts';
 import { hostPolicy, type HostPolicy } from '../security/hosts.ts';
 import { refuseUpgrades } from '../security/upgrade.ts';
 import { createTokenVerifier } from '../security/verifier.ts';
-import { createApp } from './app.ts';
+import { createApp, type WebFront } from './app.ts';
 
 /**
  * Bounds on sockets, so that idle connections from another local user cannot exhaust our
@@ -34,6 +34,8 @@ export interface ServerOptions {
   token: string;
   services: Services;
   webDist?: string;
+  /** Default: the built app; `npm run dev` passes Vite's. */
+  web?: WebFront;
   log?: (message: string) => void;
   /** Tests shorten these; the defaults are SOCKET_LIMITS. */
   limits?: Partial<Record<keyof typeof SOCKET_LIMITS, number>>;
@@ -62,6 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = createApp({
     services: options.services,
     webDist: options.webDist,
+    web: options.web,
     log,
     guard: {
       policy: () => policy,

@@ -85,7 +85,7 @@ function hostFiles(topology: Topology): HostFile[] {
       path: drive.image.path,
       docPath: `drives[${i}].image.path`,
       nodeIds: [drive.id],
-      // The access mode QEMU gets must match the node's (QEMU-NOTES: passing opened files).
+      // QEMU's access mode must match the node's (docs/qemu-facts.md: "Passing opened files").
       write: !(drive.image.readOnly || driveModel(drive.model)?.forcedReadOnly === true),
       format: drive.image.format,
       set: (t, real) => ({

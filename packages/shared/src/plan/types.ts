@@ -67,7 +67,7 @@ export interface LaunchPlan {
   problems: Problem[];
   /**
    * Main QEMU fds that carry a spare socketpair end, each used up by one restart or hot-add
-   * (see docs/live.md). Empty on q35, whose root bus takes no hot-plug.
+   * (docs/live.md, "Why spare channels"). Empty on q35, whose root bus takes no hot-plug.
    */
   spares: number[];
   /** The proxy's channel property in this QEMU (`fd`), for a `device_add` while it runs. */
