@@ -1,23 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-
-const root = join(import.meta.dirname, '..');
-const guest = join(root, '.cache', 'guest');
+import { ensureGuest } from '../apps/server/test/support/guest.ts';
+import { REPO } from '../apps/server/test/support/repo.ts';
 
 /**
- * Checks what the end-to-end tests need before the server starts: the built web app, the test
- * guest, and the sample's disk images (made when missing by scripts/sample-disks.sh).
+ * Prepares what the end-to-end tests need before the server starts: checks the built web app,
+ * and makes the test guest and the samples' disk images when missing, as the integration tests do.
  */
-export default function globalSetup(): void {
-  if (!existsSync(join(root, 'apps', 'web', 'dist', 'index.html'))) {
+export default async function globalSetup(): Promise<void> {
+  if (!existsSync(join(REPO, 'apps', 'web', 'dist', 'index.html'))) {
     throw new Error('apps/web/dist is missing: run `npm run build -w apps/web` first');
   }
-  for (const file of ['vmlinuz', 'initrd.gz']) {
-    if (!existsSync(join(guest, file))) {
-      throw new Error(`.cache/guest/${file} is missing: run \`bash scripts/build-guest.sh\``);
-    }
-  }
-  // The same script npm start and npm test use; it does nothing when the disks exist.
-  execFileSync('bash', [join(root, 'scripts', 'sample-disks.sh')], { stdio: 'inherit' });
+  await ensureGuest();
 }

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import type { Problem, Topology } from '@mpqemu/shared';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TCG_ACK, ensureGuest, loadExample, waitForRun } from '../runs/helpers.ts';
+import { TCG_ACK, loadExample, waitForRun } from '../runs/helpers.ts';
 import { callerFor, createTestEnv, type TestEnv } from './harness.ts';
+import { ensureGuest } from '../support/guest.ts';
 
 let env: TestEnv;
 let caller: ReturnType<typeof callerFor>;

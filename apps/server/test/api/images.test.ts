@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TRPCError } from '@trpc/server';
+import type { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenFilePath } from '../../src/security/token.ts';
 import {
@@ -18,6 +18,7 @@ import {
 } from '../images/hostile.ts';
 import { loadExample, TCG_ACK, waitForRun } from '../runs/helpers.ts';
 import { callerFor, createTestEnv, type TestEnv } from './harness.ts';
+import { trpcError } from '../support/trpc-error.ts';
 
 let env: TestEnv;
 let caller: ReturnType<typeof callerFor>;
@@ -34,15 +35,6 @@ afterAll(async () => {
   await env.cleanup();
   await rm(outside, { recursive: true, force: true });
 });
-
-async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
-  const e: unknown = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(e)}`);
-  return e;
-}
 
 function inputIssues(e: TRPCError): { path: unknown[]; message: string }[] {
   const issues = (e.cause as { issues?: { path: unknown[]; message: string }[] }).issues ?? [];

@@ -1,10 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topologiesDir } from '../../src/context.ts';
 import { StoreError } from '../../src/store/errors.ts';
-import { callerFor, createTestEnv, REPO_ROOT, richSample, type TestEnv } from './harness.ts';
+import { callerFor, createTestEnv, richSample, type TestEnv } from './harness.ts';
+import { REPO } from '../support/repo.ts';
+import { trpcError } from '../support/trpc-error.ts';
 
 let env: TestEnv;
 let caller: ReturnType<typeof callerFor>;
@@ -16,15 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env.cleanup();
 });
-
-async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
-  const e: unknown = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(e)}`);
-  return e;
-}
 
 describe('topologies router', () => {
   it('starts empty (the UI opens a sample as a template), and lists a saved one with its warning counted', async () => {
@@ -49,7 +41,7 @@ describe('topologies router', () => {
   it('offers the examples as samples with absolute paths', async () => {
     const samples = await caller.topologies.samples();
     const rich = samples.find((s) => s.id === 'rich');
-    expect(rich?.topology.drives[0]?.image.path).toBe(join(REPO_ROOT, '.cache/guest/disk0.img'));
+    expect(rich?.topology.drives[0]?.image.path).toBe(join(REPO, '.cache/guest/disk0.img'));
     expect(samples.map((s) => s.id)).toContain('upstream-lsi');
   });
 

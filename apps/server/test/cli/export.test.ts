@@ -4,14 +4,14 @@ import { embeddedPlan, exportLauncherScript, planLaunch, type LaunchPlan } from 
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  REPO,
-  ensureGuest,
   loadExample,
   privateExample,
   processesMentioning,
   tempDir,
   waitForText,
 } from './helpers.ts';
+import { REPO } from '../support/repo.ts';
+import { ensureGuest } from '../support/guest.ts';
 
 beforeAll(ensureGuest);
 

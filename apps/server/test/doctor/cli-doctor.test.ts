@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { DoctorReportSchema } from '@mpqemu/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { binaryIdentity, loadMeasured } from '../../src/doctor/store.ts';
-import { cli, ensureGuest, tempDir } from '../cli/helpers.ts';
+import { cli, tempDir } from '../cli/helpers.ts';
 import { doctorProcesses } from './helpers.ts';
+import { ensureGuest } from '../support/guest.ts';
 
 beforeAll(() => ensureGuest());
 
