@@ -30,9 +30,10 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
-export async function createTestEnv(): Promise<TestEnv> {
+/** Services on a fresh data directory, or on `dataDir`, which cleanup() then leaves in place. */
+export async function createTestEnv(options: { dataDir?: string } = {}): Promise<TestEnv> {
   // Short: run sockets live below it and sun_path holds 107 bytes.
-  const dataDir = await mkdtemp(join(tmpdir(), 'mpq-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'mpq-')));
   const caps = capabilities();
   const runs = createRunManager({
     capabilities: () => caps.get(),
@@ -46,7 +47,7 @@ export async function createTestEnv(): Promise<TestEnv> {
     services,
     async cleanup() {
       await runs.shutdown();
-      await rm(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
