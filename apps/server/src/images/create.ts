@@ -7,22 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, link, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isInside, type Confinement } from '@mpqemu/shared';
+import {
+  imageNameProblem,
+  imageSizeProblem,
+  isInside,
+  type Confinement,
+  type NewImage,
+} from '@mpqemu/shared';
 import { execa } from 'execa';
 
-/** Letters, digits, `.`, `_`, `-`; starts with a letter or digit (no dot-files, no `/`). */
-export const IMAGE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-export const IMAGE_NAME_RULE =
-  'use 1 to 128 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. disk0.qcow2)';
-/** 2 TiB: far above a test disk, below anything that would fill a home directory by accident. */
-export const MAX_IMAGE_MIB = 2 * 1024 * 1024;
-
-export interface CreateImageRequest {
+export interface CreateImageRequest extends NewImage {
   /** Real path of the root to create in; default: the image library. */
   root?: string | undefined;
-  name: string;
-  format: 'qcow2' | 'raw';
-  sizeMiB: number;
 }
 
 /** A refused creation: `field` is the input field at fault. */
@@ -94,24 +90,16 @@ export async function createImage(
   confinement: Confinement,
   qemuImg: string,
 ): Promise<string> {
-  if (!IMAGE_NAME_PATTERN.test(request.name)) {
+  const nameProblem = imageNameProblem(request.name);
+  if (nameProblem !== null) {
     throw new ImageCreateError(
-      `"${request.name.slice(0, 200)}" is not a valid image name: ${IMAGE_NAME_RULE}`,
+      `"${request.name.slice(0, 200)}" is not a valid image name. ${nameProblem}`,
       'name',
       'invalid',
     );
   }
-  if (
-    !Number.isInteger(request.sizeMiB) ||
-    request.sizeMiB < 1 ||
-    request.sizeMiB > MAX_IMAGE_MIB
-  ) {
-    throw new ImageCreateError(
-      `the size must be a whole number of MiB from 1 to ${MAX_IMAGE_MIB}`,
-      'sizeMiB',
-      'invalid',
-    );
-  }
+  const sizeProblem = imageSizeProblem(request.sizeMiB);
+  if (sizeProblem !== null) throw new ImageCreateError(sizeProblem, 'sizeMiB', 'invalid');
   const dir = pickRoot(request, confinement);
   const target = join(dir, request.name);
   const temp = join(dir, `.${request.name}.${randomBytes(6).toString('hex')}.tmp`);
