@@ -1,11 +1,10 @@
 /**
- * Creating an empty image in an image root. The image is made under a temporary dot-name in the
- * same folder and appears under its name with link(), which refuses an existing name: no partial
- * image is ever visible and nothing is overwritten, whatever fails in between.
+ * Creating an empty image in an image root, as the store writes a topology it must not replace
+ * (createNoReplace): no partial image is ever visible and nothing is overwritten, whatever fails
+ * in between.
  */
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, link, open, unlink } from 'node:fs/promises';
+import { chmod, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   imageNameProblem,
@@ -15,6 +14,7 @@ import {
   type NewImage,
 } from '@mpqemu/shared';
 import { execa } from 'execa';
+import { createNoReplace } from '../store/atomic.ts';
 
 export interface CreateImageRequest extends NewImage {
   /** Real path of the root to create in; default: the image library. */
@@ -102,10 +102,8 @@ export async function createImage(
   if (sizeProblem !== null) throw new ImageCreateError(sizeProblem, 'sizeMiB', 'invalid');
   const dir = pickRoot(request, confinement);
   const target = join(dir, request.name);
-  const temp = join(dir, `.${request.name}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await makeTemp(temp, request, qemuImg);
-    await link(temp, target);
+    await createNoReplace(target, (temp) => makeTemp(temp, request, qemuImg));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new ImageCreateError(`${target} already exists; choose another name`, 'name', 'exists');
@@ -116,8 +114,6 @@ export async function createImage(
       'root',
       'failed',
     );
-  } finally {
-    await unlink(temp).catch(() => undefined);
   }
   return target;
 }
