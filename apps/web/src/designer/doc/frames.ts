@@ -1,7 +1,8 @@
 /**
  * Coordinate frames of the canvas. The document stores each node's position relative to the
  * container it is drawn in (React Flow's `parentId` convention), so moving a device between
- * containers means converting its position, and so does attaching or detaching a drive.
+ * containers means converting its position, and so does attaching or detaching a drive. A node
+ * the document gives no position has one default, for the canvas and the edits alike.
  */
 import { VM_NODE_ID, type Position, type Topology } from '@mpqemu/shared';
 import {
@@ -35,17 +36,17 @@ export function parentOf(t: Topology, id: string): string | null {
   return null;
 }
 
-/** Position in the frame of the node's container; where the canvas draws it (defaultPosition) when the document gives none. */
+/** Position in the frame of the node's container: the document's, else defaultPosition's. */
 export function relativePosition(t: Topology, id: string): Position {
   return t.layout[id] ?? defaultPosition(t, id);
 }
 
 /**
- * Where a node goes that the document gives no position: the VM at the origin, remote processes
- * in a column left of it, devices in two columns inside their container, drives in a row under
- * their controller, loose drives below the processes. The store lays out a document it opens,
- * so this is for the moments between an edit and its layout, and it is the same for the canvas
- * and for every edit that reads a position.
+ * Where a node is that the document gives no position: the VM at the origin, remote processes in
+ * a column left of it, devices in two columns inside their container, drives in a row under their
+ * controller, loose drives below the processes. The store lays out a document when it opens it,
+ * but a node can still lack a position (a document the running VM started from); the canvas draws
+ * it here and every edit reads it here, so a drag or an attach starts from where it is seen.
  */
 function defaultPosition(t: Topology, id: string): Position {
   if (id === VM_NODE_ID) return { x: 0, y: 0 };
