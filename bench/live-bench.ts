@@ -5,18 +5,18 @@
  * default policy waits 200 ms first). Target: median <= 1 s.
  * Run: npx tsx bench/live-bench.ts [rounds]
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadTopologyText, resolveDocumentPaths, type RunInfo } from '@mpqemu/shared';
-import { execaSync } from 'execa';
 import { createCapabilityService } from '../apps/server/src/probe/index.ts';
 import { createRunManager } from '../apps/server/src/runs/manager.ts';
 import type { RunManager } from '../apps/server/src/runs/types.ts';
+import { ensureGuest } from '../apps/server/test/support/guest.ts';
+import { EXAMPLES } from '../apps/server/test/support/repo.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 10);
 const TARGET_MS = 1000;
-const ROOT = join(import.meta.dirname, '..');
 
 async function until(
   manager: RunManager,
@@ -36,11 +36,8 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(ROOT, '.cache/guest/vmlinuz'))) {
-    execaSync('bash', [join(ROOT, 'scripts/build-guest.sh')], { stdio: 'inherit' });
-  }
-  execaSync('bash', [join(ROOT, 'scripts/sample-disks.sh')], { stdio: 'inherit' });
-  const file = join(ROOT, 'examples/upstream-lsi.json');
+  await ensureGuest();
+  const file = join(EXAMPLES, 'upstream-lsi.json');
   const loaded = loadTopologyText(readFileSync(file, 'utf8'));
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   const base = resolveDocumentPaths(loaded.topology, dirname(file));

@@ -19,6 +19,16 @@ export class DesignerScreen {
     await expect(this.page.locator('.react-flow__node').first()).toBeVisible();
   }
 
+  /**
+   * Opens sample `id` as a template from the URL (`?sample=ID`), as the CLI's links do: the page
+   * starts on it whatever the store holds, with nothing unsaved.
+   */
+  async openTemplate(id: string): Promise<void> {
+    await this.page.goto(`/?sample=${encodeURIComponent(id)}`);
+    await expect(this.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+    await expect(this.page.locator('.react-flow__node').first()).toBeVisible();
+  }
+
   /** Waits for the first document, then opens the sample "rich" so every test starts alike. */
   async openSample(id = 'rich'): Promise<void> {
     await expect(this.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');

@@ -1,7 +1,16 @@
+import { join } from 'node:path';
+import { GUEST } from '../apps/server/test/support/repo.ts';
 import { seriousViolations } from './axe.ts';
 import { expect, test } from './fixtures.ts';
 
 const BOOT_TIMEOUT = 90_000;
+
+/**
+ * Each test starts on a sample opened from the URL, picks the guest's files by their path, and
+ * names what it creates for itself: nothing depends on what earlier specs (or an earlier try of
+ * this one) saved, created or left open on the server.
+ */
+const option = (path: string) => `[data-testid="image-option"][data-path="${path}"]`;
 
 test.describe('designing from scratch', () => {
   test('New, build the upstream example without typing a path, start it, see the LSI in the guest', async ({
@@ -10,11 +19,12 @@ test.describe('designing from scratch', () => {
     runPanel,
     keepShot,
   }) => {
-    await expect(app.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+    const stamp = Date.now().toString(36);
+    const imageName = `new-design-${stamp}.qcow2`;
+    const savedName = `my-lsi-${stamp}`;
+    await d.openTemplate('upstream-lsi');
     await app.getByTestId('tb-new').click();
     await app.getByTestId('new-empty').click();
-    const confirm = app.getByTestId('confirm-ok');
-    if (await confirm.isVisible()) await confirm.click();
 
     // The name and the window title say that nothing will be overwritten: Save asks for a name.
     await expect(app.getByTestId('topology-name')).toHaveText('Untitled');
@@ -28,12 +38,12 @@ test.describe('designing from scratch', () => {
     await app.getByTestId('vm-boot-kernel').click();
     await app.getByTestId('vm-kernel-choose').click();
     await app.getByTestId('image-search').fill('vmlinuz');
-    await app.getByTestId('image-option').first().click();
+    await app.locator(option(join(GUEST, 'vmlinuz'))).click();
     await expect(app.getByTestId('vm-kernel')).toHaveValue(/\/vmlinuz$/);
     await app.getByTestId('vm-initrd-choose').click();
     await app.getByTestId('image-search').fill('initrd.gz');
     await keepShot('image-picker');
-    await app.getByTestId('image-option').first().click();
+    await app.locator(option(join(GUEST, 'initrd.gz'))).click();
     await expect(app.getByTestId('vm-initrd')).toHaveValue(/\/initrd\.gz$/);
     // The upstream example's command line: not a path.
     await app.getByTestId('vm-append').fill('console=ttyS0 quiet no_timer_check');
@@ -49,11 +59,15 @@ test.describe('designing from scratch', () => {
     await d.node('disk0').click();
     await expect(app.getByTestId('badge-disk0')).toBeVisible();
     await app.getByTestId('image-create').click();
+    // Named after the drive; renamed here so that no earlier image of that name is in the way.
     await expect(app.getByTestId('image-create-name')).toHaveValue('disk0.qcow2');
+    await app.getByTestId('image-create-name').fill(imageName);
     await app.getByTestId('image-create-size').fill('32');
     await keepShot('image-create');
     await app.getByTestId('image-create-confirm').click();
-    await expect(app.getByTestId('drive-path')).toHaveValue(/\/images\/disk0\.qcow2$/);
+    await expect(app.getByTestId('drive-path')).toHaveValue(
+      new RegExp(`/images/new-design-${stamp}\\.qcow2$`),
+    );
     await expect(app.getByTestId('drive-format')).toHaveValue('qcow2');
     await expect(app.getByTestId('image-detected')).toContainText('qcow2, 32 MiB');
     await expect(app.getByTestId('badge-disk0')).toBeHidden();
@@ -75,10 +89,10 @@ test.describe('designing from scratch', () => {
     // Save on a new document asks for a name; the title then says what Save writes.
     await app.keyboard.press('Control+s');
     const prompt = app.getByTestId('prompt-input');
-    await prompt.fill('my-lsi');
+    await prompt.fill(savedName);
     await app.getByTestId('prompt-ok').click();
-    await expect(app.getByTestId('topology-name')).toHaveText('my-lsi');
-    await expect(app).toHaveTitle(/^my-lsi ·/);
+    await expect(app.getByTestId('topology-name')).toHaveText(savedName);
+    await expect(app).toHaveTitle(new RegExp(`^${savedName} ·`));
   });
 
   test('a missing image shows on its drive node before Start, in full, once', async ({
@@ -86,11 +100,9 @@ test.describe('designing from scratch', () => {
     designer: d,
     keepShot,
   }) => {
-    await expect(app.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+    await d.openTemplate('rich');
     await app.getByTestId('tb-new').click();
     await app.getByTestId('new-sample-upstream-lsi').click();
-    const confirm = app.getByTestId('confirm-ok');
-    if (await confirm.isVisible()) await confirm.click();
     // A sample is a template: its title is not a file name Save would write.
     await expect(app.getByTestId('topology-name')).toHaveText('Upstream LSI example');
 
@@ -113,7 +125,7 @@ test.describe('designing from scratch', () => {
     // Fixed by choosing an image: the problem goes away with the next check.
     await app.getByTestId('image-choose').click();
     await app.getByTestId('image-search').fill('disk0.img');
-    await app.getByTestId('image-option').first().click();
+    await app.locator(option(join(GUEST, 'disk0.img'))).click();
     await expect(row).toHaveCount(0);
     await expect(badge).toBeHidden();
   });
@@ -123,7 +135,7 @@ test.describe('designing from scratch', () => {
     designer: d,
     keepShot,
   }) => {
-    await d.openSample();
+    await d.openTemplate('rich');
     await d.dismissNotice();
     expect(await seriousViolations(app)).toEqual([]);
 

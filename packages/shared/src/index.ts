@@ -14,6 +14,7 @@ export * from './plan/types.ts';
 export * from './plan/render.ts';
 export * from './plan/opened-files.ts';
 export * from './image-header.ts';
+export * from './new-image.ts';
 export * from './confine.ts';
 export * from './resolve-paths.ts';
 export * from './runs.ts';

@@ -1,28 +1,24 @@
 /**
- * Creating an empty image in an image root. The image is made under a temporary dot-name in the
- * same folder and appears under its name with link(), which refuses an existing name: no partial
- * image is ever visible and nothing is overwritten, whatever fails in between.
+ * Creating an empty image in an image root, as the store writes a topology it must not replace
+ * (createNoReplace): no partial image is ever visible and nothing is overwritten, whatever fails
+ * in between.
  */
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, link, open, unlink } from 'node:fs/promises';
+import { chmod, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isInside, type Confinement } from '@mpqemu/shared';
+import {
+  imageNameProblem,
+  imageSizeProblem,
+  isInside,
+  type Confinement,
+  type NewImage,
+} from '@mpqemu/shared';
 import { runCommand } from '../runtime/run-command.ts';
+import { createNoReplace } from '../store/atomic.ts';
 
-/** Letters, digits, `.`, `_`, `-`; starts with a letter or digit (no dot-files, no `/`). */
-export const IMAGE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-export const IMAGE_NAME_RULE =
-  'use 1 to 128 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. disk0.qcow2)';
-/** 2 TiB: far above a test disk, below anything that would fill a home directory by accident. */
-export const MAX_IMAGE_MIB = 2 * 1024 * 1024;
-
-export interface CreateImageRequest {
+export interface CreateImageRequest extends NewImage {
   /** Real path of the root to create in; default: the image library. */
   root?: string | undefined;
-  name: string;
-  format: 'qcow2' | 'raw';
-  sizeMiB: number;
 }
 
 /** A refused creation: `field` is the input field at fault. */
@@ -93,30 +89,20 @@ export async function createImage(
   confinement: Confinement,
   qemuImg: string,
 ): Promise<string> {
-  if (!IMAGE_NAME_PATTERN.test(request.name)) {
+  const nameProblem = imageNameProblem(request.name);
+  if (nameProblem !== null) {
     throw new ImageCreateError(
-      `"${request.name.slice(0, 200)}" is not a valid image name: ${IMAGE_NAME_RULE}`,
+      `"${request.name.slice(0, 200)}" is not a valid image name. ${nameProblem}`,
       'name',
       'invalid',
     );
   }
-  if (
-    !Number.isInteger(request.sizeMiB) ||
-    request.sizeMiB < 1 ||
-    request.sizeMiB > MAX_IMAGE_MIB
-  ) {
-    throw new ImageCreateError(
-      `the size must be a whole number of MiB from 1 to ${MAX_IMAGE_MIB}`,
-      'sizeMiB',
-      'invalid',
-    );
-  }
+  const sizeProblem = imageSizeProblem(request.sizeMiB);
+  if (sizeProblem !== null) throw new ImageCreateError(sizeProblem, 'sizeMiB', 'invalid');
   const dir = pickRoot(request, confinement);
   const target = join(dir, request.name);
-  const temp = join(dir, `.${request.name}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await makeTemp(temp, request, qemuImg);
-    await link(temp, target);
+    await createNoReplace(target, (temp) => makeTemp(temp, request, qemuImg));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new ImageCreateError(`${target} already exists; choose another name`, 'name', 'exists');
@@ -127,8 +113,6 @@ export async function createImage(
       'root',
       'failed',
     );
-  } finally {
-    await unlink(temp).catch(() => undefined);
   }
   return target;
 }

@@ -3,13 +3,9 @@
  * parsing image headers through descriptors the server opened itself: no backing file is opened
  * and no network protocol is contacted, whatever an image names.
  */
+import { NewImageSchema } from '@mpqemu/shared';
 import * as z from 'zod';
-import {
-  createImage,
-  IMAGE_NAME_PATTERN,
-  IMAGE_NAME_RULE,
-  MAX_IMAGE_MIB,
-} from '../images/create.ts';
+import { createImage } from '../images/create.ts';
 import { inspectPath, listImages } from '../images/library.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
@@ -17,16 +13,9 @@ export type { ImageEntry, ImageListing, InspectResult } from '../images/library.
 
 const HostPath = z.string().min(1, 'a path is required').max(4096);
 
-const CreateInput = z.strictObject({
+const CreateInput = NewImageSchema.extend({
   /** An image root (as listed by images.list); default: the image library. */
   root: HostPath.optional(),
-  name: z.string().regex(IMAGE_NAME_PATTERN, IMAGE_NAME_RULE),
-  format: z.enum(['qcow2', 'raw']),
-  sizeMiB: z
-    .number()
-    .int('must be a whole number of MiB')
-    .min(1, 'must be at least 1 MiB')
-    .max(MAX_IMAGE_MIB, `must be at most ${MAX_IMAGE_MIB} MiB (2 TiB)`),
 });
 
 export const imagesRouter = router({

@@ -16,39 +16,59 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-async function writeTemp(target: string, data: string): Promise<string> {
-  // A leading dot keeps temp files out of the store's listing (names cannot start with one).
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
+/** A fresh name next to `target`; the leading dot keeps it out of listings (no name starts with one). */
+function tempNameFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Makes `target` appear whole or not at all, never replacing a file of that name: `fill` writes
+ * the file under a temporary name in the same directory, then link() gives it its name and fails
+ * with EEXIST when the name is taken, with no window between a check and the write. The temporary
+ * name is removed whatever happens, and the directory is fsynced so the new entry survives a crash.
+ */
+export async function createNoReplace(
+  target: string,
+  fill: (temp: string) => Promise<void>,
+): Promise<void> {
+  const temp = tempNameFor(target);
+  try {
+    await fill(temp);
+    await link(temp, target);
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+  await fsyncDir(dirname(target));
+}
+
+/** Writes `data` to a new file at `path` (0600) and flushes it to disk. */
+async function writeNew(path: string, data: string): Promise<void> {
+  const handle = await open(path, 'wx', 0o600);
   try {
     await handle.writeFile(data, 'utf8');
     await handle.sync();
-  } catch (e) {
+  } finally {
     await handle.close();
-    await unlink(temp).catch(() => undefined);
-    throw e;
   }
-  await handle.close();
-  return temp;
 }
 
 /**
  * Writes `data` to `target` atomically. With `overwrite: false` an existing target is left alone
- * and the call fails with EEXIST: link() refuses an existing name, so there is no window between
- * a check and the write.
+ * and the call fails with EEXIST (createNoReplace).
  */
 export async function writeFileAtomic(
   target: string,
   data: string,
   { overwrite }: { overwrite: boolean },
 ): Promise<void> {
-  const temp = await writeTemp(target, data);
+  if (!overwrite) {
+    await createNoReplace(target, (temp) => writeNew(temp, data));
+    return;
+  }
+  const temp = tempNameFor(target);
   try {
-    if (overwrite) await rename(temp, target);
-    else {
-      await link(temp, target);
-      await unlink(temp);
-    }
+    await writeNew(temp, data);
+    await rename(temp, target);
   } catch (e) {
     await unlink(temp).catch(() => undefined);
     throw e;

@@ -10,14 +10,15 @@ import { dirname, join } from 'node:path';
 import { loadTopologyText, resolveDocumentPaths } from '@mpqemu/shared';
 import { execa } from 'execa';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureGuestDisks, REPO_ROOT } from './harness.ts';
 import { runStudio, startStudio, type Studio } from './studio-process.ts';
+import { ensureGuest } from '../support/guest.ts';
+import { REPO } from '../support/repo.ts';
 
 let dir: string;
 let dataDir: string;
 const started: Studio[] = [];
 
-beforeAll(ensureGuestDisks);
+beforeAll(ensureGuest);
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mpql-'));
   dataDir = join(dir, 'data');
@@ -35,7 +36,7 @@ async function studio(): Promise<Studio> {
 
 /** upstream-lsi on a disk of its own, so a wrongly started run would not fight others for it. */
 async function privateUpstreamLsi(): Promise<string> {
-  const example = join(REPO_ROOT, 'examples/upstream-lsi.json');
+  const example = join(REPO, 'examples/upstream-lsi.json');
   const loaded = loadTopologyText(readFileSync(example, 'utf8'));
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   const topology = resolveDocumentPaths(loaded.topology, dirname(example));
@@ -58,7 +59,7 @@ describe('the data directory lock', () => {
     );
 
     const file = await privateUpstreamLsi();
-    const bin = join(REPO_ROOT, 'apps/server/bin/mpqemu.mjs');
+    const bin = join(REPO, 'apps/server/bin/mpqemu.mjs');
     const up = await execa('node', [bin, 'up', file, '--yes'], {
       env: { MPQEMU_DATA_DIR: dataDir },
       reject: false,

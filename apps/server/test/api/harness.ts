@@ -3,11 +3,9 @@
  * launcher (QEMU under TCG). Shared by the API and security tests.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { validate, type Topology } from '@mpqemu/shared';
 import { createServices, createContext, type Services } from '../../src/context.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
@@ -17,19 +15,6 @@ import { createRunManager } from '../../src/runs/manager.ts';
 import { generateToken } from '../../src/security/token.ts';
 import { loadSamples } from '../../src/store/samples.ts';
 import { createCallerFactory } from '../../src/trpc.ts';
-
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
-
-/** The examples need two disk images next to the test guest; make them when missing. */
-export function ensureGuestDisks(): void {
-  const guest = join(REPO_ROOT, '.cache/guest');
-  if (!existsSync(join(guest, 'vmlinuz')))
-    execFileSync('bash', [join(REPO_ROOT, 'scripts/build-guest.sh')], { stdio: 'inherit' });
-  if (!existsSync(join(guest, 'disk0.img')))
-    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', join(guest, 'disk0.img'), '64M']);
-  if (!existsSync(join(guest, 'disk1.qcow2')))
-    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(guest, 'disk1.qcow2'), '64M']);
-}
 
 let sharedCapabilities: CapabilityService | undefined;
 
@@ -45,9 +30,10 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
-export async function createTestEnv(): Promise<TestEnv> {
+/** Services on a fresh data directory, or on `dataDir`, which cleanup() then leaves in place. */
+export async function createTestEnv(options: { dataDir?: string } = {}): Promise<TestEnv> {
   // Short: run sockets live below it and sun_path holds 107 bytes.
-  const dataDir = await mkdtemp(join(tmpdir(), 'mpq-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'mpq-')));
   const caps = capabilities();
   const runs = createRunManager({
     capabilities: () => caps.get(),
@@ -61,7 +47,7 @@ export async function createTestEnv(): Promise<TestEnv> {
     services,
     async cleanup() {
       await runs.shutdown();
-      await rm(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -7,9 +7,11 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Problem, Topology } from '@mpqemu/shared';
 import { TRPCError } from '@trpc/server';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TCG_ACK, ensureGuest, loadExample, waitForRun } from '../runs/helpers.ts';
+import { TCG_ACK, loadExample, waitForRun } from '../runs/helpers.ts';
 import { callerFor, createTestEnv, type TestEnv } from './harness.ts';
+import { ensureGuest } from '../support/guest.ts';
 
 let env: TestEnv;
 let caller: ReturnType<typeof callerFor>;
@@ -36,6 +38,36 @@ function image(name: string, format: 'raw' | 'qcow2'): string {
   const path = join(images, name);
   execFileSync('qemu-img', ['create', '-q', '-f', format, path, '16M']);
   return path;
+}
+
+const HOST_CHECK_CHILD = join(import.meta.dirname, 'fixtures', 'host-check.ts');
+let checks = 0;
+
+/**
+ * topologies.hostCheck of each topology, in one child process that has no privilege over files.
+ * Root passes every permission check through its capabilities (CAP_DAC_OVERRIDE), so as root the
+ * child runs with none: the kernel then checks it like any user, and unlike a switch to nobody it
+ * can still read a checkout under /root. Any other user is unprivileged already.
+ */
+async function hostCheckUnprivileged(...topologies: Topology[]): Promise<Problem[][]> {
+  const files = [];
+  for (const topology of topologies) {
+    const file = join(env.dataDir, `topology-${++checks}.json`);
+    await writeFile(file, JSON.stringify(topology));
+    files.push(file);
+  }
+  const child = ['--import', 'tsx', HOST_CHECK_CHILD, env.dataDir, ...files];
+  const { stdout } =
+    process.getuid?.() === 0
+      ? await execa('setpriv', [
+          '--bounding-set=-all',
+          '--inh-caps=-all',
+          '--',
+          process.execPath,
+          ...child,
+        ])
+      : await execa(process.execPath, child);
+  return JSON.parse(stdout) as Problem[][];
 }
 
 async function startRefusal(topology: Topology): Promise<Problem[]> {
@@ -92,20 +124,25 @@ describe('topologies.hostCheck', () => {
     expect(problems.map((p) => [p.code, p.nodeIds])).toEqual([['host.not-a-file', ['$vm']]]);
   });
 
-  // root passes every permission check, so a file it cannot write cannot be made for it.
-  it.skipIf(process.getuid?.() === 0)(
-    'wants a writable image unless the drive is read-only',
-    async () => {
-      const path = join(images, 'ro.img');
-      await writeFile(path, Buffer.alloc(1024 * 1024));
-      await chmod(path, 0o444);
-      const [p] = await caller.topologies.hostCheck({ topology: upstreamWith(path) });
-      expect(p).toMatchObject({ code: 'host.not-writable', nodeIds: ['disk0'] });
-      expect(
-        await caller.topologies.hostCheck({ topology: upstreamWith(path, 'raw', true) }),
-      ).toEqual([]);
-    },
-  );
+  it('wants a writable image unless the drive is read-only', async () => {
+    const path = join(images, 'ro.img');
+    await writeFile(path, Buffer.alloc(1024 * 1024));
+    await chmod(path, 0o444);
+    const [writable, readOnly] = await hostCheckUnprivileged(
+      upstreamWith(path),
+      upstreamWith(path, 'raw', true),
+    );
+    expect(writable).toEqual([
+      {
+        severity: 'error',
+        code: 'host.unreadable',
+        message: `drive disk0: image ${path} cannot be opened for writing (make the drive read-only or fix its permissions) (EACCES)`,
+        path: 'drives[0].image.path',
+        nodeIds: ['disk0'],
+      },
+    ]);
+    expect(readOnly).toEqual([]);
+  });
 
   it('says which run has an image open while it runs, as Start does', async () => {
     const topology = upstreamWith(image('busy.img', 'raw'));

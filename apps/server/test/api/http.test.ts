@@ -5,19 +5,19 @@
 import type { RunInfo } from '@mpqemu/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ensureGuestDisks,
   richSample,
   richWithOwnDisks,
   startTestServer,
   warningCodes,
   type TestServer,
 } from './harness.ts';
-import { REPO } from '../runs/helpers.ts';
+import { ensureGuest } from '../support/guest.ts';
+import { REPO } from '../support/repo.ts';
 
 let server: TestServer;
 
 beforeAll(async () => {
-  ensureGuestDisks();
+  await ensureGuest();
   server = await startTestServer();
 });
 afterAll(async () => {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './harness.ts';
+import { REPO } from '../support/repo.ts';
 
-const MAIN = join(REPO_ROOT, 'apps/server/dist/main.js');
+const MAIN = join(REPO, 'apps/server/dist/main.js');
 let dataDir: string;
 
 beforeEach(async () => {
@@ -18,7 +18,7 @@ afterEach(async () => {
 
 function main(args: string[], env: Record<string, string> = {}) {
   return execa('node', [MAIN, ...args], {
-    cwd: REPO_ROOT,
+    cwd: REPO,
     env: { MPQEMU_DATA_DIR: dataDir, ...env },
     reject: false,
     buffer: true,

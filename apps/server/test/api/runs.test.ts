@@ -1,37 +1,28 @@
 import type { RunInfo } from '@mpqemu/shared';
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartRefused } from '../../src/runs/types.ts';
 import {
   callerFor,
   createTestEnv,
-  ensureGuestDisks,
   richSample,
   richWithOwnDisks,
   warningCodes,
   type TestEnv,
 } from './harness.ts';
+import { ensureGuest } from '../support/guest.ts';
+import { trpcError } from '../support/trpc-error.ts';
 
 let env: TestEnv;
 let caller: ReturnType<typeof callerFor>;
 
 beforeAll(async () => {
-  ensureGuestDisks();
+  await ensureGuest();
   env = await createTestEnv();
   caller = callerFor(env.services);
 });
 afterAll(async () => {
   await env.cleanup();
 });
-
-async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
-  const e: unknown = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(e)}`);
-  return e;
-}
 
 /**
  * Reads a subscription until `done` says so, then aborts its signal and keeps reading: the feed

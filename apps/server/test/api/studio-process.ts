@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { generateToken } from '../../src/security/token.ts';
-import { REPO_ROOT } from './harness.ts';
+import { REPO } from '../support/repo.ts';
 
-const MAIN = join(REPO_ROOT, 'apps/server/dist/main.js');
+const MAIN = join(REPO, 'apps/server/dist/main.js');
 
 export interface Studio {
   child: ReturnType<typeof spawnStudio>;
@@ -22,7 +22,7 @@ export interface Studio {
 
 function options(dataDir: string, token: string) {
   return {
-    cwd: REPO_ROOT,
+    cwd: REPO,
     env: { MPQEMU_DATA_DIR: dataDir, MPQEMU_PORT: '0', MPQEMU_TOKEN: token },
     reject: false,
     stdin: 'ignore',

@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topologiesDir } from '../../src/context.ts';
 import { createCapabilityService } from '../../src/probe/index.ts';
 import { StoreError } from '../../src/store/errors.ts';
-import { callerFor, createTestEnv, REPO_ROOT, richSample, type TestEnv } from './harness.ts';
+import { callerFor, createTestEnv, richSample, type TestEnv } from './harness.ts';
+import { REPO } from '../support/repo.ts';
+import { trpcError } from '../support/trpc-error.ts';
 
 let env: TestEnv;
 let caller: ReturnType<typeof callerFor>;
@@ -17,15 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env.cleanup();
 });
-
-async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
-  const e: unknown = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(e)}`);
-  return e;
-}
 
 describe('topologies router', () => {
   it('starts empty (the UI opens a sample as a template), and lists a saved one with its warning counted', async () => {
@@ -50,7 +42,7 @@ describe('topologies router', () => {
   it('offers the examples as samples with absolute paths', async () => {
     const samples = await caller.topologies.samples();
     const rich = samples.find((s) => s.id === 'rich');
-    expect(rich?.topology.drives[0]?.image.path).toBe(join(REPO_ROOT, '.cache/guest/disk0.img'));
+    expect(rich?.topology.drives[0]?.image.path).toBe(join(REPO, '.cache/guest/disk0.img'));
     expect(samples.map((s) => s.id)).toContain('upstream-lsi');
   });
 
@@ -106,8 +98,14 @@ describe('capabilities router', () => {
     expect(caps.binary).toMatch(/^\/.*qemu-system-x86_64$/);
     expect(caps.remote).toBe(true);
     const again = await caller.capabilities.refresh();
-    expect(again.probe.probedAt).toBeGreaterThanOrEqual(caps.probe.probedAt);
-    expect((await caller.capabilities.get()).probe.probedAt).toBe(again.probe.probedAt);
+    // A new probe: the binary asked again (its step timed, a later time) rather than the answer
+    // kept from before, which carries its own time and steps.
+    expect(again.probe.source).toBe('refresh');
+    expect(again.probe.steps.map((s) => s.step)).toContain('probe the binary (help outputs)');
+    expect(again.probe.probedAt).toBeGreaterThan(caps.probe.probedAt);
+    const after = await caller.capabilities.get();
+    expect(after.probe.probedAt).toBe(again.probe.probedAt);
+    expect(after.probe.source).toBe('refresh');
   });
 
   it('says PRECONDITION_FAILED, with the install command, when there is no QEMU', async () => {

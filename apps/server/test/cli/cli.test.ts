@@ -9,7 +9,8 @@ import {
 } from '@mpqemu/shared';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { BIN, EXAMPLES, REPO, cli, loadExample, tempDir } from './helpers.ts';
+import { BIN, cli, loadExample, tempDir } from './helpers.ts';
+import { EXAMPLES, REPO } from '../support/repo.ts';
 
 const BROKEN_DOC = { version: 2, vm: { name: 'x', machine: 'sparc' }, processes: [], devices: [] };
 

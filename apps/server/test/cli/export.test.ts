@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { childrenOf } from '../runs/helpers.ts';
-import { cli, ensureGuest, privateExample, waitForText } from './helpers.ts';
+import { ensureGuest } from '../support/guest.ts';
+import { cli, privateExample, waitForText } from './helpers.ts';
 
 beforeAll(ensureGuest);
 

@@ -6,7 +6,9 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cli, ensureGuest, privateExample, REPO, tempDir, waitForText } from './helpers.ts';
+import { BIN, cli, privateExample, tempDir, waitForText } from './helpers.ts';
+import { ensureGuest } from '../support/guest.ts';
+import { REPO } from '../support/repo.ts';
 
 beforeAll(ensureGuest);
 

@@ -6,17 +6,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadTopologyText, resolveDocumentPaths, type Topology } from '@mpqemu/shared';
 import { execa } from 'execa';
 import { afterAll } from 'vitest';
+import { EXAMPLES, REPO } from '../support/repo.ts';
 
-export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 export const BIN = join(REPO, 'apps/server/bin/mpqemu.mjs');
-export const EXAMPLES = join(REPO, 'examples');
-
-/** The CLI's QEMU tests need the test guest: built here when missing, never silently skipped. */
-export { ensureGuest } from '../runs/helpers.ts';
 
 /** Runs `mpqemu ARGS` to completion. */
 export function cli(args: string[], env: Record<string, string> = {}) {

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findProcesses } from '../../src/runs/proc.ts';
-import { BIN, ensureGuest, privateExample, processesMentioning, waitForText } from './helpers.ts';
+import { BIN, privateExample, processesMentioning, waitForText } from './helpers.ts';
+import { ensureGuest } from '../support/guest.ts';
 
 beforeAll(ensureGuest);
 

@@ -1,7 +1,8 @@
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ensureGuest, privateExample, processesMentioning, waitForText } from './helpers.ts';
+import { BIN, privateExample, processesMentioning, waitForText } from './helpers.ts';
+import { ensureGuest } from '../support/guest.ts';
 
 beforeAll(ensureGuest);
 

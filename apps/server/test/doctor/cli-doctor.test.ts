@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { DoctorReportSchema } from '@mpqemu/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { binaryIdentity, loadMeasured } from '../../src/doctor/store.ts';
-import { cli, ensureGuest, tempDir } from '../cli/helpers.ts';
+import { cli, tempDir } from '../cli/helpers.ts';
 import { doctorProcesses } from './helpers.ts';
+import { ensureGuest } from '../support/guest.ts';
 
 beforeAll(() => ensureGuest());
 
@@ -58,14 +59,22 @@ describe('mpqemu doctor', () => {
 
   it('ends nvme within its timeout, records what happened and leaves no QEMU behind', async () => {
     const dataDir = await tempDir();
+    // Doctor makes its run directories in the TMPDIR it is given, and its QEMUs' command lines
+    // name them: the processes below this folder are this run's and nobody else's.
     const tmp = await tempDir();
     const timeoutS = 20;
-    const run = await cli(
+    const running = cli(
       ['doctor', '--json', '--models', 'nvme', '--machine', 'pc', '--timeout', String(timeoutS)],
-      {
-        MPQEMU_DATA_DIR: dataDir,
-      },
+      { MPQEMU_DATA_DIR: dataDir, TMPDIR: tmp },
     );
+    // Counted while it runs: proof that the leak check below looks where doctor's QEMUs really are.
+    const ended = running.then(() => 'ended' as const);
+    const tick = () => new Promise<'tick'>((r) => setTimeout(() => r('tick'), 200));
+    let seenRunning = 0;
+    while ((await Promise.race([ended, tick()])) === 'tick') {
+      seenRunning = Math.max(seenRunning, (await doctorProcesses(tmp)).length);
+    }
+    const run = await running;
     expect(run.exitCode).toBe(0);
     const [result] = DoctorReportSchema.parse(JSON.parse(run.stdout)).results;
     // The bound covers boot and live checks; killing and reaping the processes comes after it.
@@ -75,6 +84,7 @@ describe('mpqemu doctor', () => {
       expect(result?.hotplug).toBe('skipped');
     }
     expect(result?.evidence.at(-1)).toMatch(/^cleanup: all \d+ QEMU processes ended$/);
+    expect(seenRunning).toBeGreaterThan(0);
     expect(await doctorProcesses(tmp)).toEqual([]);
   });
 

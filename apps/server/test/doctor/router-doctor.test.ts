@@ -20,8 +20,8 @@ import { withMeasured } from '../../src/doctor/overlay.ts';
 import type { DoctorFeedEvent } from '../../src/doctor/service.ts';
 import { createRunManager } from '../../src/runs/manager.ts';
 import { callerFor, capabilities } from '../api/harness.ts';
-import { ensureGuest } from '../runs/helpers.ts';
 import { doctorProcesses } from './helpers.ts';
+import { ensureGuest } from '../support/guest.ts';
 
 let dataDir: string;
 let services: Services;

@@ -1,15 +1,16 @@
 import type { RunInfo, Topology } from '@mpqemu/shared';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callerFor, createTestEnv, ensureGuestDisks, type TestEnv } from '../api/harness.ts';
+import { callerFor, createTestEnv, type TestEnv } from '../api/harness.ts';
 import { TCG_ACK, isAlive, loadExample, waitForConsole, waitForRun } from '../runs/helpers.ts';
 import { guestLosesDevice, guestReadsId } from './guest.ts';
+import { ensureGuest } from '../support/guest.ts';
 
 let env: TestEnv;
 let caller: ReturnType<typeof callerFor>;
 
 beforeAll(async () => {
-  ensureGuestDisks();
+  await ensureGuest();
   env = await createTestEnv();
   caller = callerFor(env.services);
 });

@@ -9,7 +9,7 @@ import {
   probeCapabilities,
   type ProbeResult,
 } from '../../src/probe/index.ts';
-import { ensureGuest } from '../runs/helpers.ts';
+import { ensureGuest } from '../support/guest.ts';
 
 /** What the binary itself answers, read here without the probe's parsers. */
 async function ask(binary: string, ...args: string[]): Promise<{ text: string; exitCode: number }> {

@@ -3,7 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   TCG_ACK,
-  ensureGuest,
   isAlive,
   loadExample,
   makeManager,
@@ -12,6 +11,7 @@ import {
   qemuUnder,
   waitForRun,
 } from './helpers.ts';
+import { ensureGuest } from '../support/guest.ts';
 
 beforeAll(ensureGuest);
 

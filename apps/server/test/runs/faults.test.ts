@@ -12,9 +12,9 @@ import {
   waitForConsole,
   waitForRun,
 } from './helpers.ts';
+import { REPO } from '../support/repo.ts';
 
 const files = managerForFile();
-const REPO = join(import.meta.dirname, '..', '..', '..', '..');
 
 /** The example with its one drive on `image`. */
 function withDisk(topology: Topology, image: string): Topology {

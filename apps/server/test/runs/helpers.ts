@@ -1,36 +1,24 @@
 /** Shared setup of the launcher's integration tests: the test guest, examples, process checks. */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   loadTopologyText,
   resolveDocumentPaths,
   type RunInfo,
   type Topology,
 } from '@mpqemu/shared';
-import { execa } from 'execa';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createCapabilityService, type CapabilityService } from '../../src/probe/index.ts';
 import { createRunManager, type RunManagerOptions } from '../../src/runs/manager.ts';
 import { findProcesses } from '../../src/runs/proc.ts';
 import type { RunManager } from '../../src/runs/types.ts';
+import { ensureGuest } from '../support/guest.ts';
+import { EXAMPLES } from '../support/repo.ts';
 
-export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-export const GUEST = join(REPO, '.cache/guest');
-const EXAMPLES = join(REPO, 'examples');
 /** Every example runs proxied devices under TCG and carries this warning. */
 export const TCG_ACK = ['proxy.tcg-no-interrupts'];
-
-/** Builds the test guest if needed and creates the examples' disk images when missing. */
-export async function ensureGuest(): Promise<void> {
-  if (!existsSync(join(GUEST, 'vmlinuz')) || !existsSync(join(GUEST, 'initrd.gz'))) {
-    await execa('bash', [join(REPO, 'scripts/build-guest.sh')], { stdio: 'inherit' });
-  }
-  // The same script npm start and npm test use; it does nothing when the disks exist.
-  await execa('bash', [join(REPO, 'scripts/sample-disks.sh')], { stdio: 'inherit' });
-}
 
 export function loadExample(name: string): Topology {
   const file = join(EXAMPLES, name);

@@ -5,12 +5,14 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { QMP_OPERATIONS, QMP_OPERATION_NAMES, type Topology } from '@mpqemu/shared';
-import { TRPCError } from '@trpc/server';
+import type { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { QmpRefused } from '../../src/runs/types.ts';
-import { callerFor, createTestEnv, ensureGuestDisks, type TestEnv } from '../api/harness.ts';
+import { callerFor, createTestEnv, type TestEnv } from '../api/harness.ts';
 import { TCG_ACK, loadExample, qemuUnder, waitForConsole, waitForRun } from './helpers.ts';
+import { ensureGuest } from '../support/guest.ts';
+import { trpcError } from '../support/trpc-error.ts';
 
 interface PciDevice {
   qdev_id: string;
@@ -33,15 +35,6 @@ function upstreamOnOwnDisk(dir: string): Topology {
   return { ...t, drives: t.drives.map((d) => ({ ...d, image: { ...d.image, path } })) };
 }
 
-async function trpcError(p: Promise<unknown>): Promise<TRPCError> {
-  const e: unknown = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(e)}`);
-  return e;
-}
-
 function pciDevice(result: unknown, qdevId: string): PciDevice | undefined {
   return (result as PciBus[]).flatMap((bus) => bus.devices).find((d) => d.qdev_id === qdevId);
 }
@@ -55,7 +48,7 @@ function issuePaths(e: TRPCError): string[] {
 const hex = (n: number | undefined) => (n ?? -1).toString(16).padStart(4, '0');
 
 beforeAll(async () => {
-  ensureGuestDisks();
+  await ensureGuest();
   env = await createTestEnv();
   caller = callerFor(env.services);
   const started = await caller.runs.start({

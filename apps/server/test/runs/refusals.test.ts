@@ -13,15 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeCapabilities } from '../../src/probe/index.ts';
 import { StartRefused, type RunManager } from '../../src/runs/types.ts';
 import {
-  GUEST,
   TCG_ACK,
-  ensureGuest,
   loadExample,
   makeManager,
   qemuUnder,
   tempDataDir,
   waitForRun,
 } from './helpers.ts';
+import { GUEST } from '../support/repo.ts';
+import { ensureGuest } from '../support/guest.ts';
 
 let manager: RunManager;
 let dataDir: string;

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO, ensureGuest, isAlive, isRunning, qemuUnder, tempDataDir } from './helpers.ts';
+import { isAlive, isRunning, qemuUnder, tempDataDir } from './helpers.ts';
+import { REPO } from '../support/repo.ts';
+import { ensureGuest } from '../support/guest.ts';
 
 beforeAll(ensureGuest);
 

@@ -12,14 +12,15 @@ import { loadTopologyText, resolveDocumentPaths, type RunInfo } from '@mpqemu/sh
 import { execa } from 'execa';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cleanStaleRuns } from '../../src/runs/stale-runs.ts';
-import { ensureGuestDisks, REPO_ROOT } from '../api/harness.ts';
 import { startStudio, type Studio } from '../api/studio-process.ts';
 import { isRunning, processesMentioning } from './helpers.ts';
+import { ensureGuest } from '../support/guest.ts';
+import { REPO } from '../support/repo.ts';
 
 let dataDir: string;
 const started: Studio[] = [];
 
-beforeAll(ensureGuestDisks);
+beforeAll(ensureGuest);
 beforeEach(async () => {
   // Short: the run sockets live below it and sun_path holds 107 bytes.
   dataDir = await mkdtemp(join(tmpdir(), 'mpqs-'));
@@ -37,7 +38,7 @@ async function studio(): Promise<Studio> {
 
 /** upstream-lsi with absolute paths and a disk of its own (QEMU write-locks images). */
 function upstreamLsi() {
-  const example = join(REPO_ROOT, 'examples/upstream-lsi.json');
+  const example = join(REPO, 'examples/upstream-lsi.json');
   const loaded = loadTopologyText(readFileSync(example, 'utf8'));
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   const topology = resolveDocumentPaths(loaded.topology, dirname(example));

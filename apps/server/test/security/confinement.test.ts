@@ -20,14 +20,7 @@ import { isInside, type Topology } from '@mpqemu/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveToken } from '../../src/security/token.ts';
 import { StartRefused } from '../../src/runs/types.ts';
-import {
-  GUEST,
-  loadExample,
-  managerForFile,
-  pidsOf,
-  qemuUnder,
-  waitForRun,
-} from '../runs/helpers.ts';
+import { loadExample, managerForFile, pidsOf, qemuUnder, waitForRun } from '../runs/helpers.ts';
 import {
   backedImage,
   countingListener,
@@ -36,6 +29,7 @@ import {
   makeFifo,
   type CountingListener,
 } from '../images/hostile.ts';
+import { GUEST } from '../support/repo.ts';
 
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'mpq-root-')));
 const outside = realpathSync(mkdtempSync(join(tmpdir(), 'mpq-out-')));

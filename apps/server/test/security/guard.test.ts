@@ -1,5 +1,6 @@
 /** Each rule of the HTTP gate, against the real server on an ephemeral port. */
 import { readdir } from 'node:fs/promises';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -213,6 +214,44 @@ describe('mutations', () => {
   });
 });
 
+describe('reads from a foreign origin', () => {
+  /**
+   * A live feed as a foreign page's EventSource would open it with our cookie: a GET with an
+   * allowed Host, no upgrade and a valid credential, so the Origin check is the only one left to
+   * refuse it. Resolves on the status, with the body of a refusal (a feed that opens is closed).
+   */
+  function openFeed(headers: Record<string, string>): Promise<{ status: number; body: string }> {
+    const input = encodeURIComponent('{}');
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `http://127.0.0.1:${server.port}/trpc/runs.events?input=${input}`,
+        { headers: { Accept: 'text/event-stream', ...headers }, agent: false },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          if (status === 200) {
+            req.destroy();
+            resolve({ status, body: '' });
+            return;
+          }
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ status, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('refuses a live feed from a foreign origin with our cookie, and opens it for our page', async () => {
+    const cookie = await cookieHeader();
+    const foreign = await openFeed({ Cookie: cookie, Origin: 'http://evil.example' });
+    expect(foreign).toEqual({ status: 403, body: 'Forbidden: cross-origin request.\n' });
+    expect(await openFeed({ Cookie: cookie, Origin: origin })).toEqual({ status: 200, body: '' });
+  });
+});
+
 describe('upgrades', () => {
   async function upgradeStatus(headers: Record<string, string>): Promise<number | string> {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/trpc`, { headers });
@@ -228,10 +267,6 @@ describe('upgrades', () => {
       ws.on('error', (e) => resolve(`error: ${e.message}`));
     });
   }
-
-  it('refuses a WebSocket from a foreign origin', async () => {
-    expect(await upgradeStatus({ Origin: 'http://evil.example', ...bearer() })).toBe(403);
-  });
 
   it('refuses any upgrade, even from our own origin with the token', async () => {
     expect(await upgradeStatus({ Origin: origin, ...bearer() })).toBe(403);

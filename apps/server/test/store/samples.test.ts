@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_EXAMPLES_DIR, loadSamples } from '../../src/store/samples.ts';
+import { EXAMPLES, GUEST } from '../support/repo.ts';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 let dir: string;
 
 beforeEach(async () => {
@@ -17,16 +16,16 @@ afterEach(async () => {
 
 describe('samples', () => {
   it('offers every example with its paths made absolute', async () => {
-    expect(DEFAULT_EXAMPLES_DIR).toBe(`${join(repoRoot, 'examples')}/`);
+    expect(DEFAULT_EXAMPLES_DIR).toBe(`${EXAMPLES}/`);
     const samples = await loadSamples();
     expect(samples.map((s) => s.id)).toEqual(expect.arrayContaining(['rich', 'upstream-lsi']));
     const rich = samples.find((s) => s.id === 'rich');
     expect(rich?.title).not.toBe('');
     const boot = rich?.topology.vm.boot;
-    expect(boot?.kind === 'kernel' && boot.kernel).toBe(join(repoRoot, '.cache/guest/vmlinuz'));
+    expect(boot?.kind === 'kernel' && boot.kernel).toBe(join(GUEST, 'vmlinuz'));
     expect(rich?.topology.drives.map((d) => d.image.path)).toEqual([
-      join(repoRoot, '.cache/guest/disk0.img'),
-      join(repoRoot, '.cache/guest/disk1.qcow2'),
+      join(GUEST, 'disk0.img'),
+      join(GUEST, 'disk1.qcow2'),
     ]);
   });
 

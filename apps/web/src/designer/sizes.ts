@@ -14,3 +14,6 @@ export const MIN_CONTAINER_H = 156;
 /** Gap between a controller and the drives placed under it. */
 export const DRIVE_GAP_Y = 48;
 export const DRIVE_GAP_X = 16;
+/** Remote processes stand in a column this far left of the VM, one every PROCESS_ROW_H down. */
+export const PROCESS_COLUMN_DX = 420;
+export const PROCESS_ROW_H = 240;

@@ -41,16 +41,24 @@ export interface DiffOptions {
   sparesLeft?: number;
 }
 
-const VM_FIELDS: { key: keyof Vm; label: string }[] = [
-  { key: 'name', label: 'The VM name (every QEMU is started with it)' },
-  { key: 'machine', label: 'The machine type' },
-  { key: 'accel', label: 'The accelerator' },
-  { key: 'cpus', label: 'The vCPU count' },
-  { key: 'memoryMiB', label: 'The memory size' },
-  { key: 'boot', label: 'The boot source' },
-  { key: 'serial', label: 'The serial console' },
-  { key: 'spareChannels', label: 'The number of spare channels' },
-];
+/**
+ * Every VM setting is fixed while the main QEMU runs. A Record over `keyof Vm`: a field added to
+ * the VM and not named here does not compile, so no VM change can slip through as "live".
+ */
+const VM_FIELD_LABELS: Record<keyof Vm, string> = {
+  name: 'The VM name (every QEMU is started with it)',
+  machine: 'The machine type',
+  accel: 'The accelerator',
+  cpus: 'The vCPU count',
+  memoryMiB: 'The memory size',
+  boot: 'The boot source',
+  serial: 'The serial console',
+  spareChannels: 'The number of spare channels',
+};
+const VM_FIELDS = Object.entries(VM_FIELD_LABELS).map(([key, label]) => ({
+  key: key as keyof Vm,
+  label,
+}));
 
 /** JSON with sorted keys: documents from the UI and from a file list keys in any order. */
 function canonical(value: unknown): string {

@@ -10,14 +10,12 @@ import {
   type Problem,
   type Topology,
 } from '@mpqemu/shared';
-import { drivePositionUnder } from '../doc/attach.ts';
-import { parentOf } from '../doc/frames.ts';
+import { parentOf, relativePosition } from '../doc/frames.ts';
 import {
   DEVICE_H,
   DEVICE_W,
   DRIVE_H,
   DRIVE_W,
-  HEADER_H,
   MIN_CONTAINER_H,
   MIN_CONTAINER_W,
   PAD,
@@ -49,42 +47,10 @@ export function problemsByNode(problems: readonly Problem[]): Map<string, Proble
   return map;
 }
 
-/** Layout position, or a tidy default for nodes the document has no position for yet. */
-function positionsOf(t: Topology): Map<string, Position> {
-  const pos = new Map<string, Position>();
-  let top = 0;
-  const place = (id: string, fallback: () => Position) => pos.set(id, t.layout[id] ?? fallback());
-  place(VM_NODE_ID, () => ({ x: 0, y: 0 }));
-  t.processes.forEach((p, i) => place(p.id, () => ({ x: -420, y: i * 240 })));
-  const counters = new Map<string, number>();
-  for (const d of t.devices) {
-    const parent = parentOf(t, d.id) ?? '';
-    const i = counters.get(parent) ?? 0;
-    counters.set(parent, i + 1);
-    place(d.id, () => ({
-      x: PAD + (i % 2) * (DEVICE_W + 40),
-      y: HEADER_H + PAD + Math.floor(i / 2) * (DEVICE_H + DRIVE_H + 96),
-    }));
-  }
-  const perDevice = new Map<string, number>();
-  for (const d of t.drives) {
-    const host = d.attachedTo;
-    if (host !== null && parentOf(t, d.id) !== null) {
-      const i = perDevice.get(host) ?? 0;
-      perDevice.set(host, i + 1);
-      place(d.id, () => drivePositionUnder(t, host, i));
-    } else {
-      place(d.id, () => ({ x: -420, y: 600 + 80 * top++ }));
-    }
-  }
-  return pos;
-}
-
 /** Container size: its children's bounding box plus padding, never smaller than a minimum. */
-function containerSizes(t: Topology, pos: Map<string, Position>): Map<string, [number, number]> {
+function containerSizes(t: Topology): Map<string, [number, number]> {
   const sizes = new Map<string, [number, number]>();
-  const grow = (container: string, p: Position | undefined, w: number, h: number) => {
-    if (!p) return;
+  const grow = (container: string, p: Position, w: number, h: number) => {
     const [cw, ch] = sizes.get(container) ?? [MIN_CONTAINER_W, MIN_CONTAINER_H];
     sizes.set(container, [Math.max(cw, p.x + w + PAD), Math.max(ch, p.y + h + PAD)]);
   };
@@ -92,17 +58,17 @@ function containerSizes(t: Topology, pos: Map<string, Position>): Map<string, [n
   for (const p of t.processes) sizes.set(p.id, [MIN_CONTAINER_W, MIN_CONTAINER_H]);
   for (const d of t.devices) {
     const parent = parentOf(t, d.id);
-    if (parent) grow(parent, pos.get(d.id), DEVICE_W, DEVICE_H);
+    if (parent) grow(parent, relativePosition(t, d.id), DEVICE_W, DEVICE_H);
   }
   for (const d of t.drives) {
     const parent = parentOf(t, d.id);
-    if (parent) grow(parent, pos.get(d.id), DRIVE_W, DRIVE_H);
+    if (parent) grow(parent, relativePosition(t, d.id), DRIVE_W, DRIVE_H);
   }
   return sizes;
 }
 
 export function containerSize(t: Topology, id: string): [number, number] {
-  return containerSizes(t, positionsOf(t)).get(id) ?? [MIN_CONTAINER_W, MIN_CONTAINER_H];
+  return containerSizes(t).get(id) ?? [MIN_CONTAINER_W, MIN_CONTAINER_H];
 }
 
 export function buildView(
@@ -114,9 +80,8 @@ export function buildView(
   const selected = new Set(previous.filter((n) => n.selected).map((n) => n.id));
   const selectedEdges = new Set(previousEdges.filter((e) => e.selected).map((e) => e.id));
   const byNode = problemsByNode(problems);
-  const pos = positionsOf(t);
-  const sizes = containerSizes(t, pos);
-  const at = (id: string) => pos.get(id) ?? { x: 0, y: 0 };
+  const sizes = containerSizes(t);
+  const at = (id: string) => relativePosition(t, id);
   const size = (id: string) => sizes.get(id) ?? [MIN_CONTAINER_W, MIN_CONTAINER_H];
   const common = (id: string) => ({ id, position: at(id), selected: selected.has(id) });
   const probs = (id: string) => byNode.get(id) ?? [];

@@ -11,7 +11,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useState, type ReactNode } from 'react';
 import { addProcess } from '../doc/add.ts';
 import { attachDrive } from '../doc/attach.ts';
-import { freeSpot } from '../doc/free-spot.ts';
+import { freeCanvasSpot, freeSpot } from '../doc/free-spot.ts';
 import { moveDevice } from '../doc/move.ts';
 import { DEVICE_H, DEVICE_W, HEADER_H, PAD } from '../sizes.ts';
 import { applyAutoLayout, deleteSelection, duplicateSelection } from '../store/commands.ts';
@@ -56,8 +56,7 @@ export function CanvasContextMenu({
         const container = placement.kind === 'main' ? VM_NODE_ID : placement.process;
         return moveDevice(t, deviceId, placement, spotIn(t, container, deviceId));
       }
-      const vm = t.layout[VM_NODE_ID] ?? { x: 0, y: 0 };
-      const added = addProcess(t, { x: vm.x - 420, y: vm.y + 240 * t.processes.length });
+      const added = addProcess(t, freeCanvasSpot(t));
       return moveDevice(
         added.topology,
         deviceId,

@@ -1,13 +1,7 @@
 import { nextFreeScsiId, type Drive, type Topology } from '@mpqemu/shared';
-import { DEVICE_H, DRIVE_GAP_X, DRIVE_GAP_Y, DRIVE_H, DRIVE_W } from '../sizes.ts';
+import { DRIVE_H, DRIVE_W } from '../sizes.ts';
 import { freeSpot } from './free-spot.ts';
-import { absolutePosition, parentOf, relativePosition, toFrame } from './frames.ts';
-
-/** Where the n-th drive of a controller goes: in a row under it, in the controller's frame. */
-export function drivePositionUnder(t: Topology, deviceId: string, index: number) {
-  const dev = relativePosition(t, deviceId);
-  return { x: dev.x + index * (DRIVE_W + DRIVE_GAP_X), y: dev.y + DEVICE_H + DRIVE_GAP_Y };
-}
+import { absolutePosition, drivePositionUnder, parentOf, toFrame } from './frames.ts';
 
 /**
  * Attaches a drive to a device (null detaches it). A SCSI drive gets the next free SCSI id and

@@ -1,6 +1,13 @@
-import type { Position, Topology } from '@mpqemu/shared';
-import { DEVICE_H, DEVICE_W, DRIVE_H, DRIVE_W } from '../sizes.ts';
-import { parentOf, relativePosition } from './frames.ts';
+import { VM_NODE_ID, type Position, type Topology } from '@mpqemu/shared';
+import {
+  DEVICE_H,
+  DEVICE_W,
+  DRIVE_H,
+  DRIVE_W,
+  PROCESS_COLUMN_DX,
+  PROCESS_ROW_H,
+} from '../sizes.ts';
+import { absolutePosition, parentOf, relativePosition } from './frames.ts';
 
 const GAP = 16;
 
@@ -35,4 +42,16 @@ export function freeSpot(
     p.y = hit.y + hit.h + GAP;
   }
   return p;
+}
+
+/**
+ * Where a new remote process covers nothing: in the processes' column left of the VM (or left of
+ * a process moved further left), below the lowest process.
+ */
+export function freeCanvasSpot(t: Topology): Position {
+  const tops = t.processes.map((p) => absolutePosition(t, p.id));
+  const vm = absolutePosition(t, VM_NODE_ID);
+  const x = Math.min(vm.x - PROCESS_COLUMN_DX, ...tops.map((p) => p.x));
+  const y = tops.length === 0 ? vm.y : Math.max(...tops.map((p) => p.y)) + PROCESS_ROW_H;
+  return { x, y };
 }

@@ -1,10 +1,7 @@
-import type { Drive, ImageFormat } from '@mpqemu/shared';
+import { imageNameProblem, imageSizeProblem, type Drive, type ImageFormat } from '@mpqemu/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage, useTRPC } from '../../api/index.ts';
-
-/** Mirrors the server's rule (images.create checks it again): a plain file name. */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /**
  * Creates an empty image in the server's image library (images.create) and puts it on the drive
@@ -33,11 +30,9 @@ export function ImageCreator({
     }),
   );
   const sizeMiB = Number(size);
-  const nameError = NAME.test(name)
-    ? null
-    : 'Letters, digits, ".", "_" and "-" only, starting with a letter or digit';
-  const sizeError =
-    Number.isInteger(sizeMiB) && sizeMiB >= 1 ? null : 'A whole number of MiB, at least 1';
+  // The server's rules, in its words (images.create checks them again).
+  const nameError = imageNameProblem(name);
+  const sizeError = imageSizeProblem(sizeMiB);
   const changeFormat = (f: ImageFormat) => {
     setFormat(f);
     // Keep the extension telling the truth while the user has not chosen a name of their own.

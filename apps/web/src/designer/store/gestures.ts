@@ -14,8 +14,14 @@ import { hitTest } from '../canvas/hit-test.ts';
 import type { DesignerNode } from '../canvas/types.ts';
 import { addDevice, addDrive, addProcess, type Added } from '../doc/add.ts';
 import { attachDrive } from '../doc/attach.ts';
-import { absolutePosition, clampIntoContainer, parentOf, toFrame } from '../doc/frames.ts';
-import { freeSpot } from '../doc/free-spot.ts';
+import {
+  absolutePosition,
+  clampIntoContainer,
+  parentOf,
+  relativePosition,
+  toFrame,
+} from '../doc/frames.ts';
+import { freeCanvasSpot, freeSpot } from '../doc/free-spot.ts';
 import { moveDevice } from '../doc/move.ts';
 import { DEVICE_H, DEVICE_W, DRIVE_H, DRIVE_W, HEADER_H, PAD } from '../sizes.ts';
 import type { DesignerStore } from './store.ts';
@@ -92,7 +98,7 @@ function driveHost(
 /** A free spot in the VM, right of its devices. */
 function nextSpotInVm(t: Topology): Position {
   const inVm = t.devices.filter((d) => d.placement.kind === 'main');
-  const right = Math.max(0, ...inVm.map((d) => (t.layout[d.id]?.x ?? 0) + DEVICE_W));
+  const right = Math.max(0, ...inVm.map((d) => relativePosition(t, d.id).x + DEVICE_W));
   return { x: Math.max(PAD, right + 24), y: HEADER_H + PAD };
 }
 
@@ -124,15 +130,6 @@ export function addPaletteItem(store: DesignerStore, item: PaletteItem): void {
     return commitAdded(store, t, addDevice(t, item.model, { kind: 'remote', process: process.id }));
   }
   commitAdded(store, t, addDevice(t, item.model, { kind: 'new-process', at: free }));
-}
-
-/** Left of everything, below the lowest process: where a new process does not cover anything. */
-function freeCanvasSpot(t: Topology): Position {
-  const tops = t.processes.map((p) => absolutePosition(t, p.id));
-  const vm = absolutePosition(t, VM_NODE_ID);
-  const x = Math.min(vm.x - 420, ...tops.map((p) => p.x));
-  const y = tops.length === 0 ? vm.y : Math.max(...tops.map((p) => p.y)) + 220;
-  return { x, y };
 }
 
 /**
