@@ -33,13 +33,13 @@ it('lists the end-to-end tests on a machine without Chromium', () => {
   expect(out).toMatch(/Total: [1-9]\d* tests? in \d+ files?/);
 });
 
-it('stops the run before any test when there is no Chromium, saying how to get one', () => {
+it('stops the run before any test when there is no Chromium, saying how to get one', async () => {
   const path = process.env.PATH;
   process.env.PATH = bin;
   const chosen = process.env.MPQEMU_CHROMIUM;
   delete process.env.MPQEMU_CHROMIUM;
   try {
-    expect(() => globalSetup()).toThrow(NO_CHROMIUM);
+    await expect(globalSetup()).rejects.toThrow(NO_CHROMIUM);
   } finally {
     process.env.PATH = path;
     if (chosen !== undefined) process.env.MPQEMU_CHROMIUM = chosen;

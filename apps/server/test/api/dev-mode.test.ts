@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { REPO_ROOT } from './harness.ts';
+import { REPO as REPO_ROOT } from '../support/repo.ts';
 
 const DEV = join(REPO_ROOT, 'scripts', 'dev.mjs');
 

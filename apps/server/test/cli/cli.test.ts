@@ -30,13 +30,17 @@ describe.each(['upstream-lsi', 'rich'])('mpqemu on examples/%s.json', (name) => 
     const planned = planLaunch(await loadExample(name), DEFAULT_CAPABILITIES);
     if (!planned.ok) throw new Error('example has errors');
     expect(JSON.parse(r.stdout)).toEqual({
-      processes: passFilesByFd(planned.plan).processes.map(({ name, role, argv, fds, files }) => ({
-        name,
-        role,
-        argv,
-        fds,
-        files,
-      })),
+      processes: passFilesByFd(planned.plan).processes.map(
+        ({ name, role, argv, fds, files, qmpFd, serialFd }) => ({
+          name,
+          role,
+          argv,
+          fds,
+          files,
+          qmpFd,
+          serialFd,
+        }),
+      ),
       spares: planned.plan.spares,
       problems: planned.plan.problems,
     });

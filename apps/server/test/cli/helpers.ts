@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { loadTopologyText, resolveDocumentPaths, type Topology } from '@mpqemu/shared';
 import { execa } from 'execa';
 import { afterAll } from 'vitest';
+import { processesMentioning as mentioning } from '../runs/helpers.ts';
 import { EXAMPLES, REPO } from '../support/repo.ts';
 
 export const BIN = join(REPO, 'apps/server/bin/mpqemu.mjs');
@@ -56,10 +57,10 @@ export async function privateExample(
   return { dir, topology, file };
 }
 
-/** Pids of processes whose command line mentions `text` (our run directory), besides pgrep. */
-export async function processesMentioning(text: string): Promise<string[]> {
-  const r = await execa('pgrep', ['-f', text], { reject: false });
-  return r.stdout.split('\n').filter((l) => l.trim() !== '');
+/** Pids of processes whose command line or working directory mentions `text` (a run directory). */
+export function processesMentioning(text: string): Promise<string[]> {
+  // A run's QEMUs name no run-directory path in argv (every file is a descriptor); they run there.
+  return Promise.resolve(mentioning(text).map(String));
 }
 
 /** Resolves once `read()` contains `needle`, or rejects after `ms` with what was seen. */

@@ -26,7 +26,7 @@ function withDisk(topology: Topology, image: string): Topology {
 
 describe('faults while a VM runs', () => {
   it('reports a killed remote process as degraded, with its log tail', async () => {
-    // Not restarted, so the report stays to be read (restarts: test/live/restart.test.ts).
+    // Not restarted, so the report stays to be read (restarts: apps/server/test/live/restart.test.ts).
     const example = loadExample('upstream-lsi.json');
     const never = {
       ...example,
