@@ -10,40 +10,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunInfo, Topology } from '@mpqemu/shared';
+import type { RunInfo } from '@mpqemu/shared';
 import { createCapabilityService } from '../apps/server/src/probe/index.ts';
 import { createRunManager } from '../apps/server/src/runs/manager.ts';
 import type { RunManager } from '../apps/server/src/runs/types.ts';
+import { lsiTopology } from './lsi-topology.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const GRACE_MS = 20_000;
 const ACK = ['proxy.tcg-no-interrupts', 'boot.none'];
 const TARGETS = { degradedMs: 1_000, forceMs: 1_000, forceDuringStopMs: 1_000 };
 
-const doc = {
-  version: 2,
-  vm: {
-    name: 'fault-bench',
-    machine: 'pc',
-    accel: 'tcg',
-    cpus: 1,
-    memoryMiB: 128,
-    boot: { kind: 'none' },
-    serial: false,
-  },
-  processes: [{ id: 'rp0', label: 'remote' }],
-  devices: [
-    {
-      id: 'lsi0',
-      family: 'storage',
-      model: 'lsi53c895a',
-      placement: { kind: 'remote', process: 'rp0' },
-      slot: 5,
-    },
-  ],
-  drives: [],
-  layout: {},
-} as unknown as Topology;
+const doc = lsiTopology(1, 'fault-bench');
 
 async function until(
   manager: RunManager,

@@ -17,41 +17,14 @@ import { createRunManager } from '../apps/server/src/runs/manager.ts';
 import { qemuEnv as launchEnv } from '../apps/server/src/runtime/qemu-process.ts';
 import type { RunManager } from '../apps/server/src/runs/types.ts';
 import { bareLaunch } from './bare-launch.ts';
+import { lsiTopology } from './lsi-topology.ts';
 
 const ROUNDS = Number(process.argv[2] ?? 15);
 const SIZES = [1, 4, 8];
 const TARGET = 1.05;
 const ACK = ['proxy.tcg-no-interrupts', 'boot.none'];
 
-function topology(remotes: number): Topology {
-  const processes = Array.from({ length: remotes }, (_, i) => ({
-    id: `rp${i}`,
-    label: `remote ${i}`,
-  }));
-  const devices = processes.map((p, i) => ({
-    id: `lsi${i}`,
-    family: 'storage' as const,
-    model: 'lsi53c895a',
-    placement: { kind: 'remote' as const, process: p.id },
-    slot: 5 + i,
-  }));
-  return {
-    version: 3,
-    vm: {
-      name: `bench-${remotes}`,
-      machine: 'pc',
-      accel: 'tcg',
-      cpus: 1,
-      memoryMiB: 128,
-      boot: { kind: 'none' },
-      serial: false,
-    },
-    processes,
-    devices,
-    drives: [],
-    layout: {},
-  } as unknown as Topology;
-}
+const topology = (remotes: number): Topology => lsiTopology(remotes);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

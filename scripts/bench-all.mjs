@@ -12,6 +12,7 @@ const benches = [
   'bench/launch-bench.ts',
   'bench/fault-bench.ts',
   'bench/live-bench.ts',
+  'bench/handshake-bench.ts',
   'bench/web-bench.ts',
 ];
 let failures = 0;

@@ -4,6 +4,7 @@
  * can still be held, saved and shown with its problems on the right nodes.
  */
 import * as z from 'zod';
+import { DEFAULT_RESTART_POLICY } from './live/restart-policy.ts';
 import {
   BLOCK_MODELS,
   IMAGE_FORMATS,
@@ -144,12 +145,7 @@ export const RestartPolicySchema = z.discriminatedUnion('mode', [
 export const RemoteProcessSchema = z.strictObject({
   id: Text,
   label: Text.default(''),
-  restart: RestartPolicySchema.default({
-    mode: 'on-failure',
-    maxRestarts: 3,
-    windowSeconds: 60,
-    backoffMs: 200,
-  }),
+  restart: RestartPolicySchema.default(DEFAULT_RESTART_POLICY),
 });
 
 export const PositionSchema = z.strictObject({ x: z.number(), y: z.number() });
