@@ -137,7 +137,7 @@ export const RestartPolicySchema = z.discriminatedUnion('mode', [
     /** At most this many restarts within `windowSeconds`; one more and the run stays degraded. */
     maxRestarts: z.int().min(1).max(100).default(3),
     windowSeconds: z.int().min(1).max(3600).default(60),
-    /** Wait before the first restart; doubled for each restart already in the window. */
+    /** Wait before each restart after the first in the window (which is at once); doubles each time. */
     backoffMs: z.int().min(0).max(60_000).default(200),
   }),
 ]);

@@ -5,11 +5,12 @@
  * passes descriptors, restarts device processes under the same policy table, puts the serial
  * console on the terminal and cleans up on Ctrl-C or when the VM ends.
  */
-import { accessSync, constants, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Confinement } from '@mpqemu/shared';
 import { openHostFile } from '../images/open-file.ts';
+import { findExecutable } from '../probe/binary.ts';
 import { messageOf } from '../runtime/errors.ts';
 import { launchOnSpare, launchPlan, pdeathsigWrapper, type SpareEnd } from '../runtime/launch.ts';
 import {
@@ -20,7 +21,7 @@ import {
   type Member,
 } from '../runtime/live.ts';
 import type { QemuProcess } from '../runtime/qemu-process.ts';
-import { causeOf, decideRestart, RestartBook } from '../runtime/restart-policy.ts';
+import { describeDelay, RestartBook } from '../runtime/restart-policy.ts';
 import { terminate } from '../runtime/terminate.ts';
 import type { EmbeddedPlan } from './embedded-plan.ts';
 
@@ -30,19 +31,6 @@ const GRACE_MS = 3000;
 
 function log(message: string): void {
   process.stderr.write(`[mpqemu] ${message}\n`);
-}
-
-function findSetpriv(): string | null {
-  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
-    if (dir === '') continue;
-    try {
-      accessSync(join(dir, 'setpriv'), constants.X_OK);
-      return join(dir, 'setpriv');
-    } catch {
-      // Not in this PATH entry.
-    }
-  }
-  return null;
 }
 
 function realOr(path: string): string {
@@ -213,46 +201,31 @@ class Launcher {
   /** The runtime's policy table decides, exactly as in the server. */
   private remoteDied(member: Member, how: string): void {
     const exit = member.proc.exit;
-    if (!exit || this.book.isBusy(member.name)) return;
-    let decision = decideRestart(
-      causeOf(exit),
-      member.plan.restart,
-      this.book.history(member.name),
-      Date.now(),
-    );
-    if (decision.restart && this.spares.length === 0) {
-      decision = {
-        restart: false,
-        reason: 'no spare channel is left (restart the VM for new ones)',
-      };
-    }
+    if (!exit) return;
+    const decision = this.book.decide(member.name, exit, member.plan.restart, this.spares.length);
+    if (decision === null) return;
+    const devices = member.plan.devices.join(', ');
     if (!decision.restart) {
       this.exitCode = 1;
       log(
-        `${member.name} ${how}; not restarted: ${decision.reason}; the VM keeps running without ${member.plan.devices.join(', ')} (Ctrl-C stops it)`,
+        `${member.name} ${how}; not restarted: ${decision.reason}; the VM keeps running without ${devices} (Ctrl-C stops it)`,
       );
       return;
     }
-    this.book.record(member.name, Date.now());
-    const { delayMs } = decision;
-    log(
-      `${member.name} ${how}; restarting ${delayMs === 0 ? 'now' : `in ${delayMs} ms`} (restart policy)`,
-    );
+    log(`${member.name} ${how}; restarting ${describeDelay(decision.delayMs)} (restart policy)`);
     const slot = this.embedded.plan.pciSlots[member.plan.devices[0] ?? ''] ?? null;
-    void this.book
-      .with(member.name, async () => {
-        if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-        if (this.ending) return;
+    this.book.schedule(member.name, decision.delayMs, this.abort.signal, async () => {
+      try {
         const next = await replace(this.target, member, slot);
         log(
-          `${member.name} restarted (pid ${next.proc.pid ?? '?'}); ${member.plan.devices.join(', ')} is back in the guest`,
+          `${member.name} restarted (pid ${next.proc.pid ?? '?'}); ${devices} is back in the guest`,
         );
-      })
-      .catch((e: unknown) => {
+      } catch (e) {
         if (this.ending) return;
         this.exitCode = 1;
         log(`${member.name}: restart failed: ${messageOf(e)}; the VM keeps running without it`);
-      });
+      }
+    });
   }
 
   /** QMP quit for the main QEMU (its remotes follow it), then signals, each bounded. */
@@ -288,7 +261,7 @@ async function run(): Promise<void> {
   if (qemu) {
     for (const p of embedded.plan.processes) p.argv[0] = qemu;
   }
-  const setpriv = findSetpriv();
+  const setpriv = await findExecutable('setpriv');
   if (!setpriv)
     log('setpriv not found: QEMU will outlive this script if it is killed with SIGKILL');
   log(`starting ${embedded.title} (${embedded.plan.processes.length} QEMU processes)`);

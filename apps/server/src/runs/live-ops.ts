@@ -5,7 +5,6 @@
  * half-started process: each new process is registered before anything waits, so a stop always
  * sees it.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DEFAULT_RESTART_POLICY,
   RESERVED_SLOTS,
@@ -30,7 +29,7 @@ import {
   type LiveTarget,
   type Step,
 } from '../runtime/live.ts';
-import { causeOf, decideRestart, RestartBook } from '../runtime/restart-policy.ts';
+import { describeDelay, RestartBook } from '../runtime/restart-policy.ts';
 import type { ProcessHandle } from './process-handle.ts';
 import type { RunSettings, RunSpec } from './run-record.ts';
 import { LiveFailed, LiveRefused, UnknownRun } from './types.ts';
@@ -80,31 +79,20 @@ export class LiveOps {
 
   /** The policy decides about a remote process that died while the VM ran (already degraded). */
   onRemoteDied(h: ProcessHandle): void {
-    if (this.book.isBusy(h.name) || !h.exit) return;
-    const past = this.book.history(h.name);
-    let decision = decideRestart(causeOf(h.exit), this.policyOf(h.name), past, Date.now());
-    if (decision.restart && this.run.sparesLeft() === 0) {
-      decision = {
-        restart: false,
-        reason: 'no spare channel is left (restart the VM for new ones)',
-      };
-    }
+    if (!h.exit) return;
+    const decision = this.book.decide(h.name, h.exit, this.policyOf(h.name), this.run.sparesLeft());
+    if (decision === null) return;
     if (!decision.restart) {
       this.run.info.reason = `${this.run.info.reason ?? h.name}; not restarted: ${decision.reason}`;
       this.run.step(`${h.name} is not restarted: ${decision.reason}`, 'failed', h.name);
       return;
     }
-    this.book.record(h.name, Date.now());
-    const { delayMs } = decision;
-    const when = delayMs === 0 ? 'now' : `in ${delayMs} ms`;
+    const when = describeDelay(decision.delayMs);
     this.run.step(`${h.name}: restarting ${when} (restart policy)`, 'done', h.name);
-    void this.book
-      .with(h.name, async () => {
-        if (delayMs > 0) await sleep(delayMs, undefined, { signal: this.run.stopping });
-        if (this.run.handles.get(h.name) !== h) return;
-        await this.replace(h);
-      })
-      .catch(() => undefined); // Recorded in the run's steps and state by replace(); a stop ends the wait.
+    // replace() records a failure in the run's steps and state; a stop ends the wait.
+    this.book.schedule(h.name, decision.delayMs, this.run.stopping, async () => {
+      if (this.run.handles.get(h.name) === h) await this.replace(h);
+    });
   }
 
   /** runs.restartProcess: replaces remote process `name`, dead or alive. */

@@ -2,6 +2,7 @@
  * Whether a device process that ended is restarted: one table, used by the server, `mpqemu up`
  * and the exported launcher alike (docs/live.md shows it; a test holds the two together).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RestartPolicy } from '@mpqemu/shared';
 import type { ExitStatus } from './qemu-process.ts';
 
@@ -72,7 +73,15 @@ export function decideRestart(
   return { restart: true, delayMs, attempt: recent + 1 };
 }
 
-/** Restarts made per process, and which processes have a change under way. */
+/** "now" or "in 400 ms", for the message that announces a restart. */
+export function describeDelay(delayMs: number): string {
+  return delayMs === 0 ? 'now' : `in ${delayMs} ms`;
+}
+
+/**
+ * Restarts made per process and which processes have a change under way: the supervisor's state,
+ * the same for the server's runs and the exported launcher.
+ */
 export class RestartBook {
   private readonly times = new Map<string, number[]>();
   private readonly busy = new Set<string>();
@@ -81,12 +90,41 @@ export class RestartBook {
     return this.times.get(name) ?? [];
   }
 
-  record(name: string, at: number): void {
-    this.times.set(name, [...this.history(name), at]);
-  }
-
   isBusy(name: string): boolean {
     return this.busy.has(name);
+  }
+
+  /**
+   * What to do about process `name`, which ended with `exit` while nobody was changing it: the
+   * table and `policy` decide, then the spare channels left (a restart needs one). An accepted
+   * restart is recorded. Null while a change of `name` is under way (its end is that change's).
+   */
+  decide(
+    name: string,
+    exit: ExitStatus,
+    policy: RestartPolicy | null,
+    sparesLeft: number,
+    now = Date.now(),
+  ): RestartDecision | null {
+    if (this.isBusy(name)) return null;
+    const decision = decideRestart(causeOf(exit), policy, this.history(name), now);
+    if (!decision.restart) return decision;
+    if (sparesLeft === 0) {
+      return { restart: false, reason: 'no spare channel is left (restart the VM for new ones)' };
+    }
+    this.times.set(name, [...this.history(name), now]);
+    return decision;
+  }
+
+  /**
+   * Runs `work` after `delayMs` with `name` marked busy; a `signal` that aborts first (the VM
+   * stops) skips it. Never rejects: `work` reports its own failure.
+   */
+  schedule(name: string, delayMs: number, signal: AbortSignal, work: () => Promise<void>): void {
+    void this.with(name, async () => {
+      if (delayMs > 0) await sleep(delayMs, undefined, { signal });
+      if (!signal.aborted) await work();
+    }).catch(() => undefined);
   }
 
   /** Runs `work` with `name` marked busy: one change per process at a time. */

@@ -4,6 +4,7 @@
  * every spawn, so one file decides how our children are started (argv only, never a shell).
  */
 import { spawn } from 'node:child_process';
+import { qemuEnv } from './qemu-process.ts';
 
 export interface CommandOptions {
   /** SIGKILL after this long; the result then says `timedOut`. */
@@ -35,7 +36,7 @@ export function runCommand(
     const [command = '', ...args] = argv;
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe', ...(options.inherit ?? [])],
-      env: options.env ?? { ...process.env, LC_ALL: 'C' },
+      env: options.env ?? qemuEnv(),
     });
     const out = { stdout: '', stderr: '' };
     for (const key of ['stdout', 'stderr'] as const) {
