@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import type { PlannedProcess } from '@mpqemu/shared';
-import { launchPlan, pdeathsigWrapper, type SpareEnd } from '../apps/server/src/runtime/launch.ts';
+import { launchPlan, type SpareEnd } from '../apps/server/src/runtime/launch.ts';
 import type { QemuProcess } from '../apps/server/src/runtime/qemu-process.ts';
 import { openQmp, readinessQuery, type QmpClient } from '../apps/server/src/runtime/qmp.ts';
 import { terminate } from '../apps/server/src/runtime/terminate.ts';
@@ -16,7 +16,7 @@ import { terminate } from '../apps/server/src/runtime/terminate.ts';
 export interface BarePlan {
   processes: Pick<
     PlannedProcess,
-    'name' | 'role' | 'argv' | 'fds' | 'files' | 'qmpFd' | 'serialFd'
+    'name' | 'role' | 'argv' | 'fds' | 'files' | 'qmpFd' | 'serialFd' | 'jail'
   >[];
   spares: number[];
 }
@@ -48,7 +48,6 @@ export function bareSpawn(plan: BarePlan, output: 'pipe' | 'ignore' = 'pipe') {
       proxyChannel: 'fd',
     },
     {
-      wrapper: pdeathsigWrapper('setpriv'),
       fileFd: (path, write) => opened.get(`${write ? 'w' : 'r'}:${path}`),
       output,
     },

@@ -7,6 +7,8 @@ packages=()
 command -v qemu-system-x86_64 >/dev/null || packages+=(qemu-system-x86)
 command -v qemu-img >/dev/null || packages+=(qemu-utils)
 command -v setpriv >/dev/null || packages+=(util-linux)
+# Every QEMU process runs in its own bubblewrap jail (docs/security.md, "Jails").
+command -v bwrap >/dev/null || packages+=(bubblewrap)
 command -v cpio >/dev/null || packages+=(cpio)
 if [[ "${1:-}" == "--with-browser" ]]; then
   command -v chromium >/dev/null || packages+=(chromium)

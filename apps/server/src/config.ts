@@ -5,7 +5,12 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { imageRootProblem } from '@mpqemu/shared';
+import {
+  DEFAULT_ISOLATION,
+  imageRootProblem,
+  ISOLATION_MODES,
+  type IsolationMode,
+} from '@mpqemu/shared';
 import * as z from 'zod';
 import { tokenProblem } from './security/token.ts';
 
@@ -28,6 +33,8 @@ export interface Config {
    * MPQEMU_IMAGE_ROOTS. Images, kernels and initrds come only from image roots.
    */
   imageRoots: string[];
+  /** What Start does without jails (MPQEMU_ISOLATION, --isolation); see plan/jail.ts. */
+  isolation: IsolationMode;
 }
 
 /** A bad setting: the message names it; main.ts prints it and exits with status 2. */
@@ -36,10 +43,13 @@ export class ConfigError extends Error {
 }
 
 export const USAGE = `Usage: mpqemu-studio [--host ADDRESS] [--port PORT] [--data-dir DIR] [--qemu BINARY]
-                     [--image-root DIR]...
+                     [--image-root DIR]... [--isolation required|preferred|off]
 
 Environment: MPQEMU_HOST, MPQEMU_PORT, MPQEMU_DATA_DIR, MPQEMU_QEMU, MPQEMU_TOKEN,
-MPQEMU_IMAGE_ROOTS (absolute directories separated by ":"). Flags win over the environment.
+MPQEMU_IMAGE_ROOTS (absolute directories separated by ":"), MPQEMU_ISOLATION. Flags win
+over the environment. Every QEMU process runs in its own bubblewrap jail; --isolation says
+what Start does on a host that cannot jail: refuse (required, the default), run unconfined
+and say so on every process (preferred), or never jail (off).
 Disk images, kernels and initrds are taken only from image roots: the image library
 <data dir>/images, the examples' folder, --image-root / MPQEMU_IMAGE_ROOTS and those saved
 in the settings. The token is never taken on the command line: set MPQEMU_TOKEN, or the server
@@ -81,6 +91,10 @@ const ImageRoots = z
     ),
   );
 
+const Isolation = z.enum(ISOLATION_MODES, {
+  error: `must be one of ${ISOLATION_MODES.join(', ')}`,
+});
+
 function defaultDataDir(env: NodeJS.ProcessEnv): string {
   const xdg = env.XDG_DATA_HOME;
   const base = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.local', 'share');
@@ -106,6 +120,7 @@ function parseFlags(
         'data-dir': { type: 'string' },
         qemu: { type: 'string' },
         'image-root': { type: 'string', multiple: true },
+        isolation: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -143,6 +158,7 @@ export function loadConfig(
   const qemu = pick('qemu', 'MPQEMU_QEMU');
   const dataDir = pick('data-dir', 'MPQEMU_DATA_DIR');
   const token = env.MPQEMU_TOKEN;
+  const isolation = pick('isolation', 'MPQEMU_ISOLATION');
   const rootFlags = flags['image-root'];
   const roots = Array.isArray(rootFlags)
     ? (['--image-root', rootFlags.join(':')] as const)
@@ -158,5 +174,6 @@ export function loadConfig(
     dataDir: dataDir ? resolve(cwd, check(dataDir[0], Dir, dataDir[1])) : defaultDataDir(env),
     token: token === undefined ? undefined : check('MPQEMU_TOKEN', Token, token, true),
     imageRoots: roots === undefined ? [] : check(roots[0], ImageRoots, roots[1]),
+    isolation: isolation ? check(isolation[0], Isolation, isolation[1]) : DEFAULT_ISOLATION,
   };
 }

@@ -90,7 +90,11 @@ export async function runStudio(options: StudioOptions = {}): Promise<void> {
   const { token } = await resolveToken(config.dataDir, config.token);
   // Doctor's measurements of this very binary ride along with every probe result.
   const capabilities = withMeasured(
-    createCapabilityService(config.qemu, { dataDir: config.dataDir, log }),
+    createCapabilityService(config.qemu, {
+      dataDir: config.dataDir,
+      isolation: config.isolation,
+      log,
+    }),
     config.dataDir,
     log,
   );
@@ -98,6 +102,7 @@ export async function runStudio(options: StudioOptions = {}): Promise<void> {
     capabilities: (needs) => capabilities.get(needs),
     dataDir: config.dataDir,
     imageRoots: config.imageRoots,
+    isolation: config.isolation,
   });
   const services = await createServices({ dataDir: config.dataDir, runs, capabilities, log });
   const web = await options.web?.(config);

@@ -1,4 +1,5 @@
 import type { MeasuredFacts } from './measured.ts';
+import type { IsolationMode, JailSupport } from './plan/jail.ts';
 
 /**
  * What the host's QEMU can do. The server probes the real binary; everything else (the CLI's
@@ -36,6 +37,13 @@ export interface Capabilities {
    * built-in proxy facts (see proxySupport). Absent on hosts that never ran doctor.
    */
   measured?: MeasuredFacts;
+  /** Whether and how this host jails QEMU processes (tried by the probe); absent: the defaults. */
+  jail?: JailSupport;
+  /**
+   * The server's isolation setting, so that every plan made from these capabilities (the UI's
+   * Command preview too) has the jails Start will use. Absent: the default, `required`.
+   */
+  isolation?: IsolationMode;
 }
 
 /** The facts measured on Debian 12's QEMU 7.2 (docs/qemu-facts.md, "What the binary has"). */

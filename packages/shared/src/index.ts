@@ -11,6 +11,7 @@ export * from './plan/args.ts';
 export * from './plan/devices.ts';
 export * from './plan/plan.ts';
 export * from './plan/types.ts';
+export * from './plan/jail.ts';
 export * from './plan/render.ts';
 export * from './plan/opened-files.ts';
 export * from './image-header.ts';

@@ -31,6 +31,39 @@ export interface ProcessInfo {
   restarts: number;
   /** The proxy's PCI slot on the main QEMU's bus 0, for a remote process; null for main. */
   pciSlot: number | null;
+  /** Its jail: what the plan asked for, and what the running process really has. */
+  jail: ProcessJail;
+}
+
+export interface ProcessJail {
+  confined: boolean;
+  /** Why it runs unconfined (plan/jail.ts); null when confined. */
+  unconfinedBecause: string | null;
+  /** Why it shares the host's network; null when its network namespace is empty. */
+  networkBecause: string | null;
+  /** Read back from /proc of the running QEMU; null until it runs, or when /proc would not say. */
+  observed: ObservedJail | null;
+}
+
+/** What /proc says about a running QEMU (the server reads it; the plan is not trusted for it). */
+export interface ObservedJail {
+  /** QEMU's pid on the host (inside a jail, bubblewrap's grandchild). */
+  pid: number;
+  /** Real uid and gid as the host sees them. */
+  uid: number;
+  gid: number;
+  /** Effective capabilities as /proc shows them (hex); all zero when it has none. */
+  capabilities: string;
+  noNewPrivs: boolean;
+  /** 0 none, 1 strict, 2 filter (QEMU's -sandbox). */
+  seccomp: number;
+  /** Namespaces it has of its own, and those it shares with the server. */
+  ownNamespaces: string[];
+  sharedNamespaces: string[];
+  /** The entries of its root directory: what of a filesystem it can see at all. */
+  rootEntries: string[] | null;
+  /** Its resource limits, as /proc/PID/limits lists them (soft limit). */
+  limits: { name: string; value: string }[];
 }
 
 export interface RunStep {

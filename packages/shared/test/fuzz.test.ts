@@ -369,7 +369,11 @@ function check(field: Field, v: string): Readable | null {
   return {
     value: v,
     lines: renderReadable(plan).commands.map((c) => c.line),
-    expected: plan.processes.map((p) => [p.argv[0] ?? '', ...toReadableArgv(p.args)]),
+    expected: plan.processes.map((p) => [
+      ...p.jail.wrapper,
+      p.argv[0] ?? '',
+      ...toReadableArgv(p.args),
+    ]),
   };
 }
 
@@ -462,7 +466,11 @@ describe('hostile text in every free-text field', () => {
           collected.push({
             value: runDir,
             lines: renderReadable(r.plan).commands.map((c) => c.line),
-            expected: r.plan.processes.map((p) => [p.argv[0] ?? '', ...toReadableArgv(p.args)]),
+            expected: r.plan.processes.map((p) => [
+              ...p.jail.wrapper,
+              p.argv[0] ?? '',
+              ...toReadableArgv(p.args),
+            ]),
           });
         },
       ),

@@ -74,7 +74,11 @@ describe('golden plans of examples/*.json', () => {
         const { commands } = renderReadable(plan);
         const words = shellWords(commands.map((c) => c.line));
         expect(words).toEqual(
-          plan.processes.map((p) => [p.argv[0] ?? '', ...toReadableArgv(p.args)]),
+          plan.processes.map((p) => [
+            ...p.jail.wrapper,
+            p.argv[0] ?? '',
+            ...toReadableArgv(p.args),
+          ]),
         );
       });
     });

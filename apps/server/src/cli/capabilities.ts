@@ -24,7 +24,10 @@ export function openHost(): HostSession {
   // No argv: the CLI's own flags are not the server's, so `help` cannot come back.
   const config = loadConfig([], process.env);
   if (config === 'help') throw new Error('unreachable: loadConfig returned help without argv');
-  const service = createCapabilityService(config.qemu, { dataDir: config.dataDir });
+  const service = createCapabilityService(config.qemu, {
+    dataDir: config.dataDir,
+    isolation: config.isolation,
+  });
   // Only warms the cache: the real request below says whether KVM matters. Its failure (no
   // QEMU) is reported by that request.
   service.get({ kvm: false }).catch(() => undefined);

@@ -169,6 +169,7 @@ async function run(argv: readonly string[], io: CliIo, timings: Timings | null):
         capabilities: () => Promise.resolve(caps),
         dataDir: config.dataDir,
         imageRoots: config.imageRoots,
+        isolation: config.isolation,
       });
       return checkTopology(topology, caps, io, (t) => manager.hostCheck(t));
     }

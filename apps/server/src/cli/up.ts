@@ -187,6 +187,7 @@ export async function up(
     capabilities: () => Promise.resolve(caps),
     dataDir: config.dataDir,
     imageRoots: config.imageRoots,
+    isolation: config.isolation,
     // A terminal user pressing Ctrl-C wants the VM gone, not a long ACPI wait.
     stopGraceMs: STOP_GRACE_MS,
     ...(timings ? { timings } : {}),

@@ -28,7 +28,6 @@ import { pollUntil } from './wait.ts';
 
 export interface CheckOptions {
   caps: Capabilities;
-  setpriv: string;
   guest: DoctorGuest;
   kvmUsable: boolean;
   /** Bound of the whole check, boot included. */
@@ -94,7 +93,7 @@ async function measure(
     return out;
   }
   const rootPort = machine === 'q35' ? ['-device', 'pcie-root-port,id=hp1,chassis=1,slot=1'] : [];
-  const session = startSession(coldPlan.remote, coldPlan.main, rootPort, options.setpriv);
+  const session = startSession(coldPlan.remote, coldPlan.main, rootPort);
   hold(session);
   const started = performance.now();
   await connectSession(session, Math.min(15_000, left()));

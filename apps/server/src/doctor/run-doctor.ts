@@ -9,7 +9,6 @@ import {
   type DoctorReport,
   type DoctorResult,
 } from '@mpqemu/shared';
-import { findExecutable } from '../probe/binary.ts';
 import { checkModel } from './check-model.ts';
 import type { DoctorGuest } from './guest.ts';
 
@@ -40,8 +39,6 @@ export function unknownModels(models: readonly string[]): string[] {
 
 /** Runs every check in turn (one VM at a time: the host is someone's workstation). */
 export async function* runDoctor(options: DoctorOptions): AsyncGenerator<DoctorEvent> {
-  const setpriv = await findExecutable('setpriv');
-  if (setpriv === null) throw new Error('setpriv (util-linux) is not on PATH; install util-linux');
   const { caps } = options;
   const kvmUsable = caps.accels.kvm.usable;
   const pairs = options.machines.flatMap((machine) =>
@@ -55,7 +52,6 @@ export async function* runDoctor(options: DoctorOptions): AsyncGenerator<DoctorE
     const result = hasDeviceModel(caps, model)
       ? await checkModel(model, machine, {
           caps,
-          setpriv,
           guest: options.guest,
           kvmUsable,
           timeoutMs: options.timeoutMs,

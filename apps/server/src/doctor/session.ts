@@ -4,14 +4,9 @@
  * is usable as `"fd":"<n>"` in device_add, once), its QMP monitor and the guest's serial console,
  * all started and spoken to by the runtime.
  */
+import { closeSync, constants, openSync } from 'node:fs';
 import type { LaunchPlan, PlannedProcess } from '@mpqemu/shared';
-import {
-  launchOnSpare,
-  launchPlan,
-  pdeathsigWrapper,
-  type LaunchOptions,
-  type SpareEnd,
-} from '../runtime/launch.ts';
+import { launchOnSpare, launchPlan, type LaunchOptions, type SpareEnd } from '../runtime/launch.ts';
 import { openQmp, type QmpClient } from '../runtime/qmp.ts';
 import { GuestConsole } from './guest-console.ts';
 import { killAll, watched, type DoctorProcess } from './processes.ts';
@@ -29,6 +24,21 @@ export interface Session {
   /** The main QEMU's monitor fd, whose other end we hold. */
   mainQmpFd: number;
   options: LaunchOptions;
+  /** The guest's kernel, initrd and disks, opened here: a jail has no path to them. */
+  opened: Map<string, number>;
+}
+
+/** Opens each file of the plan once, on first use (doctor's own guest and scratch disks). */
+function fileOpener(opened: Map<string, number>): LaunchOptions['fileFd'] {
+  return (path, write) => {
+    const key = `${write ? 'w' : 'r'}:${path}`;
+    let fd = opened.get(key);
+    if (fd === undefined) {
+      fd = openSync(path, (write ? constants.O_RDWR : constants.O_RDONLY) | constants.O_NOFOLLOW);
+      opened.set(key, fd);
+    }
+    return fd;
+  };
 }
 
 /**
@@ -39,7 +49,6 @@ export function startSession(
   remote: PlannedProcess,
   main: PlannedProcess,
   extraMainArgs: readonly string[],
-  setpriv: string,
 ): Session {
   if (Object.keys(main.fds).join() !== '3') throw new Error('doctor expects one channel at fd 3');
   const used = [3, main.qmpFd, main.serialFd ?? 0, ...Object.keys(main.files ?? {}).map(Number)];
@@ -53,11 +62,15 @@ export function startSession(
     spares: Array.from({ length: SPARES }, (_, i) => first + i),
     proxyChannel: 'fd',
   };
-  const options: LaunchOptions = {
-    wrapper: pdeathsigWrapper(setpriv),
-    fileFd: () => undefined,
-  };
-  const launched = launchPlan(plan, options);
+  const opened = new Map<string, number>();
+  const options: LaunchOptions = { fileFd: fileOpener(opened) };
+  let launched;
+  try {
+    launched = launchPlan(plan, options);
+  } catch (e) {
+    for (const fd of opened.values()) closeSync(fd);
+    throw e;
+  }
   const processes = [...launched.processes].map(([name, proc]) =>
     watched(name === 'main' ? 'main QEMU' : `remote ${name}`, proc),
   );
@@ -73,6 +86,7 @@ export function startSession(
     console: new GuestConsole(serial),
     mainQmpFd: main.qmpFd,
     options,
+    opened,
   };
 }
 
@@ -102,6 +116,8 @@ export async function endSession(session: Session): Promise<string[]> {
   session.console.close();
   for (const s of session.spares) s.end.destroy();
   for (const p of session.processes) for (const end of p.proc.ends.values()) end.destroy();
+  for (const fd of session.opened.values()) closeSync(fd);
+  session.opened.clear();
   return killAll(session.processes);
 }
 

@@ -4,6 +4,7 @@
  */
 import {
   deviceModel,
+  passFilesByFd,
   planLaunch,
   TOPOLOGY_VERSION,
   TopologySchema,
@@ -102,8 +103,10 @@ export function planDoctor(
       errors: planned.problems.filter((p) => p.severity === 'error').map((p) => p.message),
     };
   }
-  const main = planned.plan.processes.find((p) => p.role === 'main');
-  const remote = planned.plan.processes.find((p) => p.role === 'remote');
+  // Every file as a descriptor: a jailed QEMU has no path to the guest or the scratch disks.
+  const { processes } = passFilesByFd(planned.plan);
+  const main = processes.find((p) => p.role === 'main');
+  const remote = processes.find((p) => p.role === 'remote');
   if (!main || !remote) return { errors: ['the plan has no main or no remote process'] };
   return { main, remote };
 }

@@ -7,9 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  DEFAULT_ISOLATION,
+  DEFAULT_JAIL_SUPPORT,
+  jailProblems,
   passFilesByFd,
   planLaunch,
   type Capabilities,
+  type IsolationMode,
   type Problem,
   type Topology,
 } from '@mpqemu/shared';
@@ -22,6 +26,8 @@ export interface ExportLauncherOptions {
   /** Where the script keeps the run's files; default: the planner's. */
   runDir?: string;
   title: string;
+  /** What to do on a host that cannot jail (plan/jail.ts); default `required`. */
+  isolation?: IsolationMode;
 }
 
 export type ExportedLauncher =
@@ -47,18 +53,27 @@ export async function exportLauncher(
   roots: ImageRoots,
   options: ExportLauncherOptions,
 ): Promise<ExportedLauncher> {
-  const first = planLaunch(topology, caps, options.runDir ? { runDir: options.runDir } : {});
+  const planOptions = {
+    ...(options.runDir ? { runDir: options.runDir } : {}),
+    isolation: options.isolation ?? caps.isolation ?? DEFAULT_ISOLATION,
+  };
+  const first = planLaunch(topology, caps, planOptions);
   if (!first.ok) return { ok: false, problems: first.problems };
+  // The script runs every process in the jail planned here: a host that cannot jail is refused
+  // as Start would refuse it.
+  const jail = jailProblems(
+    caps.jail ?? DEFAULT_JAIL_SUPPORT,
+    planOptions.isolation,
+    topology.processes.map((p) => p.id),
+  );
+  const jailErrors = jail.filter((p) => p.severity === 'error');
+  if (jailErrors.length > 0) return { ok: false, problems: jailErrors };
   const confinement = await roots.confinement();
   const checked = await preflight(topology, { confinement });
   // Only looking: the script opens the files itself when it runs.
   await checked.files.close();
   if (checked.errors.length > 0) return { ok: false, problems: checked.errors };
-  const planned = planLaunch(
-    checked.topology,
-    caps,
-    options.runDir ? { runDir: options.runDir } : {},
-  );
+  const planned = planLaunch(checked.topology, caps, planOptions);
   if (!planned.ok) return { ok: false, problems: planned.problems };
   const script = launcherScript(await launcherBundle(), {
     title: options.title,
@@ -68,5 +83,9 @@ export async function exportLauncher(
     imageRoots: confinement.roots.map((r) => r.real),
     forbidden: [confinement.dataDir],
   });
-  return { ok: true, script, warnings: [...planned.plan.problems, ...checked.warnings] };
+  return {
+    ok: true,
+    script,
+    warnings: [...planned.plan.problems, ...jail, ...checked.warnings],
+  };
 }

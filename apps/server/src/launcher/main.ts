@@ -12,7 +12,7 @@ import type { Confinement } from '@mpqemu/shared';
 import { openHostFile } from '../images/open-file.ts';
 import { findExecutable } from '../probe/binary.ts';
 import { messageOf } from '../runtime/errors.ts';
-import { launchOnSpare, launchPlan, pdeathsigWrapper, type SpareEnd } from '../runtime/launch.ts';
+import { launchOnSpare, launchPlan, type SpareEnd } from '../runtime/launch.ts';
 import {
   replace,
   requireMainQmp,
@@ -83,7 +83,6 @@ class Launcher {
   constructor(
     private readonly embedded: EmbeddedPlan,
     private readonly files: Map<string, number>,
-    private readonly wrapper: readonly string[],
   ) {
     this.target = {
       stopping: this.abort.signal,
@@ -112,7 +111,6 @@ class Launcher {
 
   private options() {
     return {
-      wrapper: this.wrapper,
       fileFd: (path: string, write: boolean) => this.files.get(`${write ? 'w' : 'r'}:${path}`),
     };
   }
@@ -261,12 +259,19 @@ async function run(): Promise<void> {
   if (qemu) {
     for (const p of embedded.plan.processes) p.argv[0] = qemu;
   }
-  const setpriv = await findExecutable('setpriv');
-  if (!setpriv)
-    log('setpriv not found: QEMU will outlive this script if it is killed with SIGKILL');
+  // Each process starts inside the jail the exporting host planned: its tools must be here too.
+  const tools = new Set(embedded.plan.processes.map((p) => p.jail.wrapper[0] ?? ''));
+  for (const tool of tools) {
+    if (tool !== '' && (await findExecutable(tool)) === null) {
+      log(
+        `${tool} not found: it confines the QEMU processes; install it (apt-get install bubblewrap util-linux)`,
+      );
+      process.exit(2);
+    }
+  }
   log(`starting ${embedded.title} (${embedded.plan.processes.length} QEMU processes)`);
   const files = await openFiles(embedded);
-  const launcher = new Launcher(embedded, files, setpriv ? pdeathsigWrapper(setpriv) : []);
+  const launcher = new Launcher(embedded, files);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => void launcher.stop(0));
   }

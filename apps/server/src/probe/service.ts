@@ -4,11 +4,13 @@
  * to its timeout on a host whose KVM cannot boot a guest) runs only for callers that need KVM.
  */
 import { existsSync } from 'node:fs';
+import type { IsolationMode, JailSupport } from '@mpqemu/shared';
 import { open } from 'node:fs/promises';
 import { resolveQemu } from './binary.ts';
 import { hostMemoryMiB, probeBinary, versionLine, type BinaryProbe } from './binary-probe.ts';
 import { findByIdentity, findEntry, readCache, writeCacheEntry } from './cache-file.ts';
 import { hostIdentity, type HostIdentity, type HostKey } from './host-key.ts';
+import { probeJail } from './jail.ts';
 import { checkKvm, type KvmCheck, type KvmGuest } from './kvm.ts';
 import { assembleResult, type ProbeResult, type ProbeStep } from './result.ts';
 import { GUEST_DIR } from '../repo-paths.ts';
@@ -24,6 +26,8 @@ export interface ProbeOptions {
 export interface CapabilityServiceOptions extends ProbeOptions {
   /** Keeps the probe in `<dataDir>/capabilities.json` across processes; memory only without it. */
   dataDir?: string;
+  /** The server's isolation setting, carried in every answer (Capabilities.isolation). */
+  isolation?: IsolationMode;
   /** Told when the cache cannot be written (the answer is still given). */
   log?: (message: string) => void;
 }
@@ -99,6 +103,23 @@ export function createCapabilityService(
   let current: Promise<Known> | null = null;
   let resolved: { key: string; path: string } | null = null;
   let currentIdentity = '';
+  // Tried once per binary when it works; a failed try is tried again at the next ask, so that
+  // installing bubblewrap or enabling user namespaces fixes it live. Never written to the cache:
+  // it is about this host and this server's uid, not about the binary.
+  let jailTry: { path: string; support: Promise<JailSupport> } | null = null;
+
+  function jailFor(path: string, steps: ProbeStep[]): Promise<JailSupport> {
+    if (jailTry?.path !== path) {
+      const support = timed(steps, 'try a jail (bwrap running qemu -version)', () =>
+        probeJail(path, timeout),
+      );
+      jailTry = { path, support };
+      void support.then((s) => {
+        if (!s.usable && jailTry?.support === support) jailTry = null;
+      });
+    }
+    return jailTry.support;
+  }
 
   async function save(known: Known): Promise<void> {
     if (dataDir === undefined) return;
@@ -207,15 +228,16 @@ export function createCapabilityService(
         if (current === attempt) current = null;
       });
     }
-    const known = await current;
+    const [known, jail] = await Promise.all([current, jailFor(path, steps)]);
     const wantKvm = needs.kvm !== false;
     // Recorded only when the boot really runs (or is awaited): a cached answer costs nothing.
     if (wantKvm && known.kvm === null) {
       await timed(steps, 'kvm check (boot a guest under KVM)', () => kvmOf(known));
     }
     const withKvm = known.kvm !== null;
+    // The same answer object while nothing changed: callers may compare by identity.
     const cached = known.results.get(withKvm);
-    if (cached) return cached;
+    if (cached?.jail === jail) return cached;
     const result = assembleResult(known.probe, known.kvm, {
       requested: binary,
       source: known.source,
@@ -223,12 +245,17 @@ export function createCapabilityService(
       durationMs: performance.now() - started,
       hostMemoryMiB: known.memory,
     });
-    known.results.set(withKvm, result);
-    return result;
+    const setting = options.isolation === undefined ? {} : { isolation: options.isolation };
+    const answered = { ...result, jail, ...setting };
+    known.results.set(withKvm, answered);
+    return answered;
   }
 
   return {
     get: (needs = {}) => answer(false, needs),
-    refresh: () => answer(true, { kvm: true }),
+    refresh: () => {
+      jailTry = null;
+      return answer(true, { kvm: true });
+    },
   };
 }

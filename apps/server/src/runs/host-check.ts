@@ -3,7 +3,13 @@
  * given (preflight.ts). The designer, `mpqemu check --probe` and Start all run these, so each
  * sees the same codes and words.
  */
-import type { Capabilities, Problem, Topology } from '@mpqemu/shared';
+import {
+  jailProblems,
+  type Capabilities,
+  type IsolationMode,
+  type Problem,
+  type Topology,
+} from '@mpqemu/shared';
 import type { ImageRoots } from '../images/roots.ts';
 import { preflight, type PreflightResult } from './preflight.ts';
 import { refusal } from './refusal.ts';
@@ -13,8 +19,8 @@ import { StartRefused } from './types.ts';
 export interface HostContext {
   /** The probed capabilities; `kvm` false lets a caller skip the KVM boot check. */
   capabilities: (needs: { kvm: boolean }) => Promise<Capabilities>;
-  /** The setpriv to look up: a name on PATH or a path. */
-  setpriv: string;
+  /** What Start does when this host cannot jail QEMU (plan/jail.ts). */
+  isolation: IsolationMode;
   roots: ImageRoots;
   /** A PATH lookup; cached (createExecutableCache), since Start asks for the same tools each time. */
   findExecutable: (name: string) => Promise<string | null>;
@@ -22,15 +28,19 @@ export interface HostContext {
   inUse: (real: string, ownRun?: string) => string | null;
 }
 
-/** A passed host check: the preflight's result and the setpriv found. */
-export type CheckedHost = PreflightResult & { setpriv: string };
+/** A passed host check: the preflight's result. */
+export type CheckedHost = PreflightResult;
 
-/** Both tools QEMU is started with; setpriv is looked up while the capabilities are read. */
-async function tools(host: HostContext, caps: Promise<Capabilities>): Promise<{ setpriv: string }> {
-  const [qemu, setpriv] = await Promise.all([
-    caps.then((c) => host.findExecutable(c.binary)),
-    host.findExecutable(host.setpriv),
-  ]);
+/**
+ * QEMU present, and the jail problems of this host (the probe tried a jail; setpriv, prlimit and
+ * bwrap are part of that try).
+ */
+async function tools(
+  host: HostContext,
+  topology: Topology,
+  caps: Promise<Capabilities>,
+): Promise<Problem[]> {
+  const qemu = await caps.then((c) => host.findExecutable(c.binary));
   if (!qemu) {
     const { binary } = await caps;
     throw refusal(
@@ -38,13 +48,13 @@ async function tools(host: HostContext, caps: Promise<Capabilities>): Promise<{ 
       'host.qemu-missing',
     );
   }
-  if (!setpriv) {
-    throw refusal(
-      "setpriv not found; it ties each QEMU to the server's life. Install it with: apt-get install util-linux",
-      'host.setpriv-missing',
-    );
-  }
-  return { setpriv };
+  const { jail } = await caps;
+  if (!jail) return [];
+  return jailProblems(
+    jail,
+    host.isolation,
+    topology.processes.map((p) => p.id),
+  );
 }
 
 /**
@@ -58,15 +68,23 @@ export async function checkHost(
   caps: Promise<Capabilities>,
   ownRun?: string,
 ): Promise<CheckedHost> {
-  const [{ setpriv }, confinement] = await Promise.all([
-    tools(host, caps),
+  const [jail, confinement] = await Promise.all([
+    tools(host, topology, caps),
     host.roots.confinement(),
   ]);
   const checked = await preflight(topology, {
     confinement,
     inUse: (real) => host.inUse(real, ownRun),
   });
-  return { ...checked, setpriv };
+  // With errors the descriptors are closed (preflight.ts closes them for its own errors).
+  if (checked.errors.length === 0 && jail.some((p) => p.severity === 'error')) {
+    await checked.files.close();
+  }
+  return {
+    ...checked,
+    errors: [...jail.filter((p) => p.severity === 'error'), ...checked.errors],
+    warnings: [...jail.filter((p) => p.severity === 'warning'), ...checked.warnings],
+  };
 }
 
 /**

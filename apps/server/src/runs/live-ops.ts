@@ -158,6 +158,7 @@ export class LiveOps {
         const wanted = edited.devices.find((d) => d.id === change.device)?.slot;
         const slot = this.slotFor(wanted);
         const handle = await plug(this.target, plan, slot);
+        await handle.observe();
         handle.info.pciSlot = slot;
         this.run.setTopology(withDeviceFrom(this.run.info.topology, edited, change.device));
         handle.info.status = 'running';
@@ -210,6 +211,7 @@ export class LiveOps {
     run.changed();
     try {
       const handle = await replace(this.target, old, old.info.pciSlot);
+      await handle.observe();
       handle.info.pciSlot = old.info.pciSlot;
       handle.info.restarts = old.info.restarts + 1;
       handle.info.status = 'running';

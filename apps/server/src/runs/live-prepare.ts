@@ -29,6 +29,17 @@ function summarize(problems: readonly Problem[]): string {
 }
 
 /** Validates `edited` against run `run` and plans what to plug; throws LiveRefused. */
+/** The places (uids) the run's processes hold, so that a new one gets a uid of its own. */
+function liveOrdinals(run: Run): Record<string, number> {
+  const base = run.spec.capabilities.jail?.uidBase ?? 0;
+  const ordinals: Record<string, number> = {};
+  for (const [name, handle] of run.handles) {
+    const id = handle.plan.jail.hostId;
+    if (id !== null) ordinals[name] = id - base;
+  }
+  return ordinals;
+}
+
 export async function prepareLive(
   run: Run,
   edited: Topology,
@@ -88,7 +99,11 @@ export async function prepareLive(
   if (checked.errors.length > 0) {
     throw new LiveRefused(`host check failed: ${summarize(checked.errors)}`, checked.errors);
   }
-  const result = planLaunch(checked.topology, caps, { runDir: run.spec.dir });
+  const result = planLaunch(checked.topology, caps, {
+    runDir: run.spec.dir,
+    isolation: run.spec.isolation,
+    ordinals: liveOrdinals(run),
+  });
   if (!result.ok) {
     await checked.files.close();
     throw new LiveRefused(`the new devices cannot be planned: ${summarize(result.problems)}`);

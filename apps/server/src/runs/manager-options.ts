@@ -1,5 +1,5 @@
 /** How a launcher is set up (createRunManager); every limit has a default. */
-import type { Capabilities } from '@mpqemu/shared';
+import type { Capabilities, IsolationMode } from '@mpqemu/shared';
 import type { ImageRoots } from '../images/roots.ts';
 import type { Timings } from '../timings.ts';
 
@@ -27,7 +27,8 @@ export interface RunManagerOptions {
   consoleBytes?: number;
   /** Finished runs kept in list() (their run directories too); older ones are forgotten. */
   keepFinished?: number;
-  setpriv?: string;
+  /** What Start does when this host cannot jail QEMU. Default `required`. */
+  isolation?: IsolationMode;
   /** Where each start's time goes, step by step (`mpqemu up --timings`, the benchmarks). */
   timings?: Timings;
   /** How long a restart or hot-unplug waits for the guest to release a device. Default 10 s. */

@@ -3,7 +3,7 @@
  * (start-pipeline.ts), the host checks (host-check.ts) and the runs it owns (registry.ts).
  */
 import { join, resolve } from 'node:path';
-import { diffLive } from '@mpqemu/shared';
+import { DEFAULT_ISOLATION, diffLive } from '@mpqemu/shared';
 import { createImageRoots, type ImageRoots } from '../images/roots.ts';
 import { createExecutableCache } from '../probe/binary.ts';
 import { createSettingsStore } from '../store/settings.ts';
@@ -45,7 +45,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   const roots = options.roots ?? defaultRoots(options);
   const host: HostContext = {
     capabilities: options.capabilities,
-    setpriv: options.setpriv ?? 'setpriv',
+    isolation: options.isolation ?? DEFAULT_ISOLATION,
     roots,
     findExecutable: createExecutableCache(),
     inUse: (real, ownRun) => registry.inUse(real, ownRun),

@@ -10,6 +10,7 @@ import type { Member } from '../runtime/live.ts';
 import type { QmpClient } from '../runtime/qmp.ts';
 import type { ExitStatus, QemuProcess } from '../runtime/qemu-process.ts';
 import { Topic } from './feed.ts';
+import { observeJail } from './observe-jail.ts';
 import { FloodFilter } from './log-flood.ts';
 import { RingBuffer } from './ring-buffer.ts';
 
@@ -59,6 +60,12 @@ export class ProcessHandle implements Member {
       logDropped: 0,
       restarts: 0,
       pciSlot: null,
+      jail: {
+        confined: plan.jail.confined,
+        unconfinedBecause: plan.jail.unconfinedBecause,
+        networkBecause: plan.jail.networkBecause,
+        observed: null,
+      },
     };
     for (const stream of [proc.stdout, proc.stderr]) {
       const decoder = new StringDecoder('utf8');
@@ -84,6 +91,17 @@ export class ProcessHandle implements Member {
   flushFlood(): void {
     const text = this.flood?.flush() ?? '';
     if (text !== '') this.keep(Buffer.from(text), text);
+  }
+
+  /**
+   * Once it answers: its pid becomes QEMU's own (in a jail, not bubblewrap's), so that what
+   * people signal or trace by that pid is QEMU, and its jail is read back from /proc.
+   */
+  async observe(): Promise<void> {
+    const pid = this.proc.qemuPid();
+    if (pid === null) return;
+    this.info.pid = pid;
+    this.info.jail.observed = await observeJail(pid);
   }
 
   get exit(): ExitStatus | null {

@@ -5,6 +5,7 @@
 import {
   TERMINAL_RUN_STATES,
   type Capabilities,
+  type IsolationMode,
   type LaunchPlan,
   type Problem,
   type RunInfo,
@@ -23,7 +24,6 @@ export interface RunSettings {
   logs: LogLimits;
   consoleBytes: number;
   culpritLines: number;
-  setpriv: string;
   onSpawned?: (runId: string) => void;
   /** device_del to DEVICE_DELETED: the guest must release the device (measured 0.06 s). */
   unplugTimeoutMs: number;
@@ -41,6 +41,8 @@ export interface RunSpec {
   /** The document the plan came from, as the user gave it (before host paths were resolved). */
   topology: Topology;
   capabilities: Capabilities;
+  /** The isolation it was started under; its hot-added processes get the same. */
+  isolation: IsolationMode;
 }
 
 /**

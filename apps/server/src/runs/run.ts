@@ -4,13 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PlannedProcess, RunInfo, RunStatus } from '@mpqemu/shared';
-import {
-  launchOnSpare,
-  launchPlan,
-  pdeathsigWrapper,
-  type LaunchOptions,
-  type SpareEnd,
-} from '../runtime/launch.ts';
+import { launchOnSpare, launchPlan, type LaunchOptions, type SpareEnd } from '../runtime/launch.ts';
 import { waitAnswering, type Step } from '../runtime/live.ts';
 import type { QemuProcess } from '../runtime/qemu-process.ts';
 import { readinessQuery } from '../runtime/qmp.ts';
@@ -67,7 +61,6 @@ export class Run extends RunRecord implements LiveHost {
 
   private launchOptions(): LaunchOptions {
     return {
-      wrapper: pdeathsigWrapper(this.settings.setpriv),
       cwd: this.spec.dir,
       fileFd: (path, write) => {
         for (const files of this.held) {
@@ -183,6 +176,7 @@ export class Run extends RunRecord implements LiveHost {
     const deadline = Date.now() + this.settings.readyTimeoutMs;
     try {
       await waitAnswering(h, this.settings.readyTimeoutMs, this.abort.signal);
+      await h.observe();
       h.info.status = 'running';
       this.settle(step, 'done', `${h.name} ready (pid ${h.info.pid ?? '?'})`);
       return true;

@@ -8,10 +8,13 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  DEFAULT_ISOLATION,
   passFilesByFd,
   planLaunch,
   type Capabilities,
+  type IsolationMode,
   type LaunchPlan,
+  type Problem,
   type RunInfo,
   type Topology,
 } from '@mpqemu/shared';
@@ -73,8 +76,10 @@ export async function startRun(
     const caps = await capsRead;
     const id = newRunId(ctx);
     const dir = join(ctx.runsDir, id);
-    const planned = await plan(checked.topology, caps, dir, options.timings);
-    acknowledge(planned, startOptions.acknowledged ?? []);
+    const planned = await plan(checked.topology, caps, dir, ctx.host.isolation, options.timings);
+    // Running unconfined is never silent: like the plan's warnings, it must be confirmed.
+    const unconfined = checked.warnings.filter((w) => w.code === 'host.unconfined');
+    acknowledge([...planned.problems, ...unconfined], startOptions.acknowledged ?? []);
     const byFd = passFilesByFd(planned);
     await makeRunDir(dir, runsDirMade, options.timings);
     const gathered = { id, dir, plan: byFd, checked, caps, topology, startOptions };
@@ -104,10 +109,11 @@ async function plan(
   topology: Topology,
   caps: Capabilities,
   dir: string,
+  isolation: IsolationMode,
   timings: Timings | undefined,
 ): Promise<LaunchPlan> {
   const planned = await time(timings, 'validate and plan', () =>
-    Promise.resolve(planLaunch(topology, caps, { runDir: dir })),
+    Promise.resolve(planLaunch(topology, caps, { runDir: dir, isolation })),
   );
   if (!planned.ok) {
     const errors = planned.problems.filter((p) => p.severity === 'error');
@@ -117,9 +123,9 @@ async function plan(
 }
 
 /** Refuses while any warning of the plan has not been confirmed by the caller (by its code). */
-function acknowledge(plan: LaunchPlan, acknowledgedCodes: readonly string[]): void {
+function acknowledge(problems: readonly Problem[], acknowledgedCodes: readonly string[]): void {
   const acknowledged = new Set(acknowledgedCodes);
-  const unacknowledged = plan.problems.filter(
+  const unacknowledged = problems.filter(
     (p) => p.severity === 'warning' && !acknowledged.has(p.code),
   );
   if (unacknowledged.length === 0) return;
@@ -181,6 +187,7 @@ function newRun(
       problems: [...start.plan.problems, ...start.checked.warnings],
       topology: start.topology,
       capabilities: start.caps,
+      isolation: options.isolation ?? DEFAULT_ISOLATION,
     },
     {
       readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
@@ -191,7 +198,6 @@ function newRun(
       culpritLines: 20,
       ...(timings ? { onSpawned: () => timings.mark('QEMU processes spawned') } : {}),
       unplugTimeoutMs: options.unplugTimeoutMs ?? 10_000,
-      setpriv: start.checked.setpriv,
     },
     onChange,
   );

@@ -7,9 +7,8 @@ import type { Socket } from 'node:net';
 import type { LaunchPlan, PlannedProcess } from '@mpqemu/shared';
 import { qemuEnv, spawnQemu, type FdSource, type QemuProcess } from './qemu-process.ts';
 
+/** How a plan is launched; what each process runs under is its jail's wrapper (PlannedProcess.jail). */
 export interface LaunchOptions {
-  /** What QEMU runs under (qemu-process.ts `wrapper`), e.g. `pdeathsigWrapper(setpriv)`. */
-  wrapper: readonly string[];
   cwd?: string;
   /** The descriptor opened for a host file of the plan (PlannedProcess.files); undefined: none. */
   fileFd: (path: string, write: boolean) => number | undefined;
@@ -58,7 +57,15 @@ export function launchPlan(plan: LaunchPlan, options: LaunchOptions): Launched {
   const processes = new Map<string, QemuProcess>();
   const channelEnds = new Map<string, Socket>();
   const spawn = (p: PlannedProcess, fds: Map<number, FdSource>) => {
-    const proc = spawnQemu({ name: p.name, argv: p.argv, fds, env, ...common(options) });
+    const proc = spawnQemu({
+      name: p.name,
+      argv: p.argv,
+      fds,
+      env,
+      wrapper: p.jail.wrapper,
+      jailed: p.jail.confined,
+      ...common(options),
+    });
     processes.set(p.name, proc);
     return proc;
   };
@@ -98,7 +105,6 @@ export function launchPlan(plan: LaunchPlan, options: LaunchOptions): Launched {
 
 function common(options: LaunchOptions) {
   return {
-    wrapper: options.wrapper,
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     ...(options.output === undefined ? {} : { output: options.output }),
   };
@@ -123,6 +129,8 @@ export function launchOnSpare(
       argv: process.argv,
       fds,
       env: qemuEnv(),
+      wrapper: process.jail.wrapper,
+      jailed: process.jail.confined,
       ...common(options),
     });
   } finally {

@@ -11,6 +11,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 
 /** What a child gets at one of its descriptors (3 and up). */
 export type FdSource =
@@ -33,6 +35,11 @@ export interface SpawnRequest {
    * then dies with us even when we are SIGKILLed, which no exit handler can catch.
    */
   wrapper: readonly string[];
+  /**
+   * The wrapper ends in bubblewrap, which runs QEMU as its grandchild (its pid 1 reaps) and
+   * reports QEMU's death by a signal N as exit status 128+N.
+   */
+  jailed?: boolean;
   env: Record<string, string | undefined>;
   cwd?: string;
   /** `ignore` drops QEMU's output (nobody reads it); default `pipe`. */
@@ -56,9 +63,12 @@ export class QemuProcess {
   readonly drained: Promise<void>;
   exit: ExitStatus | null = null;
 
+  private innerPid: number | null = null;
+
   constructor(
     readonly name: string,
     readonly child: ChildProcess,
+    readonly jailed = false,
   ) {
     this.pid = child.pid ?? null;
     this.exited = new Promise<ExitStatus>((resolve) => {
@@ -68,7 +78,7 @@ export class QemuProcess {
         resolve(status);
       };
       // 'exit' fires on SIGCHLD, before the pipes drain; a spawn failure emits only 'error'.
-      child.once('exit', (code, signal) => done({ code, signal, spawnError: null }));
+      child.once('exit', (code, signal) => done(this.unjailed({ code, signal, spawnError: null })));
       child.once('error', (e) => {
         if (child.pid === undefined) done({ code: null, signal: null, spawnError: e.message });
       });
@@ -82,6 +92,28 @@ export class QemuProcess {
 
   get alive(): boolean {
     return this.exit === null && this.pid !== null;
+  }
+
+  /** bubblewrap's 128+N for "what it ran was killed by signal N", told as that signal. */
+  private unjailed(status: ExitStatus): ExitStatus {
+    const { code } = status;
+    if (!this.jailed || code === null || code <= 128) return status;
+    const name = Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0];
+    return name === undefined ? status : { ...status, code: null, signal: name };
+  }
+
+  /**
+   * QEMU's own pid on the host: the process itself, or in a jail the grandchild (bwrap, then
+   * bwrap's pid 1 of the new pid namespace, then QEMU). Null until bwrap has started QEMU.
+   */
+  qemuPid(): number | null {
+    if (this.pid === null || !this.alive) return null;
+    if (!this.jailed) return this.pid;
+    if (this.innerPid !== null) return this.innerPid;
+    const init = firstChild(this.pid);
+    const qemu = init === null ? null : firstChild(init);
+    this.innerPid = qemu;
+    return qemu;
   }
 
   get stdout(): Readable | null {
@@ -111,6 +143,17 @@ export class QemuProcess {
   }
 }
 
+/** The first child of `pid` (Linux's /proc/PID/task/PID/children), or null. */
+function firstChild(pid: number): number | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    const first = Number(text.split(' ')[0]);
+    return Number.isInteger(first) && first > 0 ? first : null;
+  } catch {
+    return null;
+  }
+}
+
 type StdioEntry = 'ignore' | 'pipe' | Socket | number;
 
 /**
@@ -136,7 +179,7 @@ export function spawnQemu(request: SpawnRequest): QemuProcess {
     env: request.env,
     ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
   });
-  const proc = new QemuProcess(request.name, child);
+  const proc = new QemuProcess(request.name, child, request.jailed ?? false);
   for (const [fd, source] of request.fds) {
     if (source.kind !== 'pair') continue;
     const end = child.stdio[fd] as Socket | null | undefined;

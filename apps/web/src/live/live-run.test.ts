@@ -18,6 +18,7 @@ function proc(name: string, devices: string[], status: ProcessInfo['status'], pi
     logDropped: 0,
     restarts: name === 'rp0' ? 2 : 0,
     pciSlot: null,
+    jail: { confined: true, unconfinedBecause: null, networkBecause: null, observed: null },
   } satisfies ProcessInfo;
 }
 

@@ -2,7 +2,13 @@
  * Which run is the open document's running VM, and what each canvas node looks like in it.
  * Runtime state only: it is read from the runs store and never written into the document.
  */
-import { TERMINAL_RUN_STATES, VM_NODE_ID, type ProcessInfo, type RunInfo } from '@mpqemu/shared';
+import {
+  TERMINAL_RUN_STATES,
+  VM_NODE_ID,
+  type ProcessInfo,
+  type ProcessJail,
+  type RunInfo,
+} from '@mpqemu/shared';
 
 /** What the canvas shows of one node while its VM runs. */
 export interface NodeLive {
@@ -13,6 +19,8 @@ export interface NodeLive {
   pid: number | null;
   /** Times the process was replaced while the VM ran. */
   restarts: number;
+  /** Its jail, as planned and as read back from /proc. */
+  jail: ProcessJail;
 }
 
 /** How the open document is known to the runs: its name in the store, else its VM's name. */
@@ -51,6 +59,7 @@ export function nodeLiveStates(run: RunInfo): Map<string, NodeLive> {
       status: p.status,
       pid: p.pid,
       restarts: p.restarts,
+      jail: p.jail,
     };
     states.set(p.role === 'main' ? VM_NODE_ID : p.name, live);
     for (const device of p.devices) states.set(device, live);

@@ -1,3 +1,4 @@
+import { JailBadge } from './jail-badge.tsx';
 import { LiveLine } from './live-line.tsx';
 import type { NodeLive } from './live-run.ts';
 import { RestartButton } from './restart-button.tsx';
@@ -9,6 +10,7 @@ export function ProcessLive({ id, live }: { id: string; live: NodeLive }) {
   return (
     <div className="container__live">
       <LiveLine id={id} live={live}>
+        <JailBadge id={id} jail={live.jail} />
         {run && (
           <RestartButton
             run={run}

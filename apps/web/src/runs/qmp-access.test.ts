@@ -17,6 +17,7 @@ function proc(name: string, role: ProcessInfo['role'], devices: string[]): Proce
     logDropped: 0,
     restarts: 0,
     pciSlot: null,
+    jail: { confined: true, unconfinedBecause: null, networkBecause: null, observed: null },
   };
 }
 

@@ -59,6 +59,24 @@ function isBinary(word: string): boolean {
   return /^qemu(-system-[a-z0-9_]+|-kvm)?$/.test(base) || base === 'kvm';
 }
 
+/** The tools of our jail's wrapper (plan/jail.ts): each runs the next word after its `--`. */
+const WRAPPERS = new Set(['setpriv', 'prlimit', 'bwrap']);
+
+/**
+ * Where QEMU's own words start: past a jail wrapper such as ours (`setpriv … -- prlimit … --
+ * bwrap … -- qemu-system-x86_64 …`), whose options are not QEMU's.
+ */
+function afterWrappers(words: readonly Word[]): number {
+  let i = 0;
+  for (;;) {
+    const word = words[i]?.text ?? '';
+    if (!WRAPPERS.has(word.slice(word.lastIndexOf('/') + 1))) return i;
+    const end = words.findIndex((w, j) => j > i && w.text === '--');
+    if (end < 0) return i;
+    i = end + 1;
+  }
+}
+
 /** Groups each shell command's words into QEMU commands (one per binary). */
 export function toQemuCommands(shell: readonly ShellCommand[]): QemuCommand[] {
   const out: QemuCommand[] = [];
@@ -66,7 +84,7 @@ export function toQemuCommands(shell: readonly ShellCommand[]): QemuCommand[] {
   for (const sc of shell) {
     const words: Word[] = sc.words.map((w) => ({ ...w, index: index++ }));
     let current: QemuCommand | null = null;
-    for (let i = 0; i < words.length; i++) {
+    for (let i = afterWrappers(words); i < words.length; i++) {
       const word = words[i];
       if (!word) continue;
       if (!word.text.startsWith('-') || word.text === '-') {

@@ -8,11 +8,13 @@ import type { Device, Drive, Topology } from '../schema.ts';
 import { RESERVED_SLOTS } from '../validate/pci.ts';
 import { classic, flag, json, toLaunchArgv, value, type PlanArg } from './args.ts';
 import { deviceArgs, pciAddr } from './devices.ts';
+import { DEFAULT_ISOLATION, DEFAULT_JAIL_SUPPORT, planJail, type PlannedJail } from './jail.ts';
 import {
   FIRST_CHANNEL_FD,
   SANDBOX,
   type Channel,
   type LaunchPlan,
+  type PlanOptions,
   type PlannedProcess,
 } from './types.ts';
 
@@ -22,6 +24,7 @@ export function buildPlan(
   caps: Capabilities,
   runDir: string,
   problems: Problem[],
+  options: PlanOptions = {},
 ): LaunchPlan {
   const drivesOf = groupDrives(topology.drives);
   const bootDrive = topology.vm.boot.kind === 'disk' ? topology.vm.boot.drive : undefined;
@@ -35,7 +38,7 @@ export function buildPlan(
   }
 
   const channels: Channel[] = [];
-  const processes: PlannedProcess[] = [];
+  const processes: Unjailed[] = [];
   for (const rp of topology.processes) {
     const device = remoteDevices.get(rp.id);
     // Validation already warned about empty remote processes; there is nothing to start.
@@ -55,15 +58,55 @@ export function buildPlan(
   processes.push(
     mainProcess(topology, caps, local, drivesOf, { channels, spares }, pciSlots, bootDrive),
   );
+  const jailed = processes.map((p) => ({ ...p, jail: jailOf(topology, caps, options, p) }));
   return {
     runDir,
-    processes,
+    processes: jailed,
     channels,
     pciSlots,
     problems,
     spares,
     proxyChannel: caps.proxyChannel,
   };
+}
+
+type Unjailed = Omit<PlannedProcess, 'jail'>;
+
+/**
+ * Each process's jail. Its place in the run (main 0, then the remotes in document order) gives it
+ * its uid, unless the caller keeps the uids of live processes (`options.ordinals`).
+ */
+function jailOf(
+  topology: Topology,
+  caps: Capabilities,
+  options: PlanOptions,
+  process: Unjailed,
+): PlannedJail {
+  const given = options.ordinals ?? {};
+  const taken = new Set(Object.values(given));
+  let ordinal = given[process.name];
+  if (ordinal === undefined) {
+    const place =
+      process.role === 'main' ? 0 : 1 + topology.processes.findIndex((p) => p.id === process.name);
+    ordinal = place;
+    // A hot-added process of a running VM: the first place no live process holds.
+    while (taken.has(ordinal)) ordinal++;
+  }
+  const nics = topology.devices.filter((d) => d.family === 'net' && process.devices.includes(d.id));
+  return planJail({
+    support: caps.jail ?? DEFAULT_JAIL_SUPPORT,
+    isolation: options.isolation ?? caps.isolation ?? DEFAULT_ISOLATION,
+    role: process.role,
+    ordinal,
+    networkBecause:
+      nics.length > 0
+        ? `user-mode networking of ${nics.map((d) => d.id).join(', ')} makes host connections`
+        : null,
+    guestMemoryMiB: topology.vm.memoryMiB,
+    writable: [],
+    kvm: process.role === 'main' && topology.vm.accel === 'kvm',
+    binary: caps.binary,
+  });
 }
 
 /**
@@ -148,7 +191,7 @@ function remoteProcess(
   drivesOf: Map<string, Drive[]>,
   channel: Channel,
   bootDrive: string | undefined,
-): PlannedProcess {
+): Unjailed {
   // fd 3 is the channel; the monitor's end comes next, then the files (passFilesByFd).
   const qmpFd = channel.remoteFd + 1;
   const args: PlanArg[] = [
@@ -187,7 +230,7 @@ function mainProcess(
   { channels, spares }: { channels: readonly Channel[]; spares: readonly number[] },
   pciSlots: Record<string, number>,
   bootDrive: string | undefined,
-): PlannedProcess {
+): Unjailed {
   const { vm } = topology;
   // A device plugged in later needs the guest RAM shareable too, so spares alone ask for a memfd.
   const shared = channels.length > 0 || spares.length > 0;

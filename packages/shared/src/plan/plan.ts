@@ -19,5 +19,5 @@ export function planLaunch(
   if (hasErrors(problems)) return { ok: false, problems };
   const runDir =
     options.runDir ?? `/tmp/mpqemu-${topology.vm.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
-  return { ok: true, plan: buildPlan(topology, caps, runDir, problems) };
+  return { ok: true, plan: buildPlan(topology, caps, runDir, problems, options) };
 }

@@ -1,6 +1,7 @@
 import type { PlanArg } from './args.ts';
 import { readableValue } from './args.ts';
 import { describeRestartPolicy } from '../live/restart-policy.ts';
+import type { PlannedJail } from './jail.ts';
 import type { LaunchPlan, PlannedProcess } from './types.ts';
 
 export interface ReadableCommand {
@@ -38,8 +39,8 @@ function quoteCommand(word: string): string {
  * One line per option, its value beside it. Paired from the structured options, never guessed
  * from the words: a value may itself look like a flag (`-append -v`).
  */
-function optionLines(binary: string, args: readonly PlanArg[]): string {
-  const lines = [quoteCommand(binary)];
+function optionLines(binary: string, args: readonly PlanArg[], wrapper: readonly string[]): string {
+  const lines = [...wrapperLines(wrapper), quoteCommand(binary)];
   for (const arg of args) {
     if (arg.kind === 'flag') lines.push(shellQuote(arg.flag));
     else {
@@ -48,6 +49,38 @@ function optionLines(binary: string, args: readonly PlanArg[]): string {
     }
   }
   return lines.join(' \\\n    ');
+}
+
+/**
+ * The jail's wrapper, one tool per line and each of its options on a line of its own, ending in
+ * the `--` that hands over to the next word; empty when there is no wrapper.
+ */
+function wrapperLines(wrapper: readonly string[]): string[] {
+  const lines: string[] = [];
+  let current: string[] = [];
+  let first = true;
+  for (const word of wrapper) {
+    if (word.startsWith('--') && word !== '--' && !first) {
+      lines.push(current.join(' '));
+      current = [];
+    }
+    current.push(first ? quoteCommand(word) : shellQuote(word));
+    first = word === '--';
+    if (word === '--') {
+      lines.push(current.join(' '));
+      current = [];
+    }
+  }
+  if (current.length > 0) lines.push(current.join(' '));
+  return lines;
+}
+
+/** The jail in a few words, for a process's title. */
+export function describeJail(jail: PlannedJail): string {
+  if (!jail.confined) return `UNCONFINED: ${jail.unconfinedBecause ?? 'no jail'}`;
+  const who = jail.hostId === null ? "the server's uid" : `uid ${jail.hostId}`;
+  const net = jail.networkBecause === null ? 'no network' : `host network (${jail.networkBecause})`;
+  return `jailed: ${who}, own namespaces, read-only /usr only, ${net}`;
 }
 
 function fdText(p: PlannedProcess, spares: readonly number[]): string {
@@ -102,6 +135,11 @@ export function renderReadable(plan: LaunchPlan): ReadablePlan {
       `Keep ${plan.spares.length} spare socketpair${plan.spares.length > 1 ? 's' : ''} (${spareText(plan.spares)} of the main QEMU): each restart of a device process or hot-added device uses one up; the orchestrator holds the other ends until then.`,
     );
   }
+  if (plan.processes.some((p) => p.jail.confined)) {
+    steps.push(
+      'Start each process in its own jail, as its wrapper shows: setpriv gives it a uid of its own (when the orchestrator is root), no groups, and death with the orchestrator; prlimit its limits; bwrap its own user, mount, pid, ipc, uts and network namespaces, no capabilities, and an empty root with read-only /usr, a minimal /dev, its own /proc and a private /tmp. Every file it needs arrives as a descriptor.',
+    );
+  }
   steps.push(
     "Hold the other end of each process's QMP monitor (and of the serial console) from the start: QEMU never listens on a socket file; wait for each monitor to answer qmp_capabilities and a query.",
   );
@@ -110,9 +148,9 @@ export function renderReadable(plan: LaunchPlan): ReadablePlan {
     role: p.role,
     title:
       p.role === 'remote'
-        ? `Remote process ${p.name}: emulates ${p.devices.join(', ')} (${fdText(p, [])}); ${describeRestartPolicy(p.restart ?? { mode: 'never' })}`
-        : `Main QEMU (${fdText(p, plan.spares)})`,
-    line: optionLines(p.argv[0] ?? 'qemu-system-x86_64', p.args),
+        ? `Remote process ${p.name}: emulates ${p.devices.join(', ')} (${fdText(p, [])}); ${describeRestartPolicy(p.restart ?? { mode: 'never' })}; ${describeJail(p.jail)}`
+        : `Main QEMU (${fdText(p, plan.spares)}); ${describeJail(p.jail)}`,
+    line: optionLines(p.argv[0] ?? 'qemu-system-x86_64', p.args, p.jail.wrapper),
   }));
   return { steps, commands };
 }

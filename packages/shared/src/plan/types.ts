@@ -5,6 +5,7 @@
 import type { Problem } from '../problems.ts';
 import type { RestartPolicy } from '../schema.ts';
 import type { PlanArg } from './args.ts';
+import type { IsolationMode, PlannedJail } from './jail.ts';
 import type { InheritedFile } from './opened-files.ts';
 
 /** Every QEMU gets the strictest seccomp filter that still runs the orchestration (measured). */
@@ -50,6 +51,8 @@ export interface PlannedProcess {
   devices: string[];
   /** What happens when this remote process dies while the VM runs; null for the main QEMU. */
   restart: RestartPolicy | null;
+  /** Its jail (jail.ts): what it sees and runs as, and the wrapper argv put before `argv`. */
+  jail: PlannedJail;
 }
 
 export interface LaunchPlan {
@@ -84,4 +87,11 @@ export interface PlanOptions {
    * catalogue refuses (`proxy.unsupported`) to find out whether this host's QEMU still fails.
    */
   measuring?: readonly string[];
+  /** What Start does without jails (a server setting, never the document's). Default `required`. */
+  isolation?: IsolationMode;
+  /**
+   * Process name → its place in the run, for its own uid (jail.ts). A running VM passes those of
+   * its live processes, so a hot-added process never gets a uid that one of them has.
+   */
+  ordinals?: Readonly<Record<string, number>>;
 }

@@ -1,5 +1,6 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import { JailBadge } from '../../live/jail-badge.tsx';
 import { LiveLine, liveClass } from '../../live/live-line.tsx';
 import { PendingTag } from '../../live/pending-tag.tsx';
 import { ProcessLive } from '../../live/process-live.tsx';
@@ -36,7 +37,11 @@ function VmNodeView({ id, data, selected }: NodeProps<VmNode>) {
           {vm.name}
         </span>
         <ProblemBadge id="vm" problems={problems} />
-        {live && <LiveLine id="vm" live={live} />}
+        {live && (
+          <LiveLine id="vm" live={live}>
+            <JailBadge id="vm" jail={live.jail} />
+          </LiveLine>
+        )}
       </header>
       <PendingTag id={id} />
       <div className="container__sub mono">

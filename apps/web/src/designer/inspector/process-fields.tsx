@@ -1,5 +1,7 @@
 import type { RemoteProcess, Topology } from '@mpqemu/shared';
+import { JailFacts } from '../../live/jail-badge.tsx';
 import { RestartPolicyFields } from '../../live/restart-policy-fields.tsx';
+import { useNodeLive } from '../../live/use-live-run.ts';
 import { IdField, Section, TextField } from './fields.tsx';
 import { useEditing } from './use-editing.ts';
 
@@ -12,6 +14,7 @@ export function ProcessFields({
   topology: Topology;
 }) {
   const { rename, edit, select } = useEditing();
+  const live = useNodeLive(process.id);
   const devices = topology.devices.filter(
     (d) => d.placement.kind === 'remote' && d.placement.process === process.id,
   );
@@ -39,6 +42,7 @@ export function ProcessFields({
         }
       />
       <RestartPolicyFields process={process} />
+      {live && <JailFacts jail={live.jail} />}
       <div className="field__label">Emulates</div>
       {devices.length === 0 ? (
         <p className="insp-note">Nothing yet: drop one PCI device into it.</p>

@@ -2,10 +2,13 @@ import {
   MAX_CPUS,
   MAX_MEMORY_MIB,
   MIN_MEMORY_MIB,
+  VM_NODE_ID,
   type Boot,
   type Capabilities,
   type Topology,
 } from '@mpqemu/shared';
+import { JailFacts } from '../../live/jail-badge.tsx';
+import { useNodeLive } from '../../live/use-live-run.ts';
 import { CheckField, NumberField, Section, SelectField, TextField } from './fields.tsx';
 import { ChooseFileButton } from './image-tools.tsx';
 import { useEditing } from './use-editing.ts';
@@ -40,6 +43,7 @@ const BOOT_KINDS: { value: Boot['kind']; label: string }[] = [
 /** The main QEMU: name, machine, accelerator (with the probe's verdict), size and boot source. */
 export function VmFields({ topology, caps }: { topology: Topology; caps: Capabilities }) {
   const { vm: editVm } = useEditing();
+  const live = useNodeLive(VM_NODE_ID);
   const { vm, drives } = topology;
   const boot = vm.boot;
   const setBoot = (kind: Boot['kind']) =>
@@ -53,6 +57,7 @@ export function VmFields({ topology, caps }: { topology: Topology; caps: Capabil
   return (
     <>
       <Section title="Virtual machine">
+        {live && <JailFacts jail={live.jail} />}
         <TextField
           label="Name"
           testId="vm-name"
