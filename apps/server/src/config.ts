@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { imageRootProblem } from '@mpqemu/shared';
 import * as z from 'zod';
+import { DEFAULT_LIVENESS_INTERVAL_MS } from './runtime/liveness.ts';
 import { tokenProblem } from './security/token.ts';
 
 export const DEFAULT_PORT = 7788;
@@ -28,6 +29,8 @@ export interface Config {
    * MPQEMU_IMAGE_ROOTS. Images, kernels and initrds come only from image roots.
    */
   imageRoots: string[];
+  /** How often each device process's QMP is pinged (docs/live.md, "Liveness"). */
+  livenessIntervalMs: number;
 }
 
 /** A bad setting: the message names it; main.ts prints it and exits with status 2. */
@@ -36,10 +39,12 @@ export class ConfigError extends Error {
 }
 
 export const USAGE = `Usage: mpqemu-studio [--host ADDRESS] [--port PORT] [--data-dir DIR] [--qemu BINARY]
-                     [--image-root DIR]...
+                     [--image-root DIR]... [--liveness-interval MS]
 
 Environment: MPQEMU_HOST, MPQEMU_PORT, MPQEMU_DATA_DIR, MPQEMU_QEMU, MPQEMU_TOKEN,
-MPQEMU_IMAGE_ROOTS (absolute directories separated by ":"). Flags win over the environment.
+MPQEMU_IMAGE_ROOTS (absolute directories separated by ":"), MPQEMU_LIVENESS_INTERVAL
+(ms between two pings of a device process; 100-60000, default 1000: a hung process is
+noticed within two). Flags win over the environment.
 Disk images, kernels and initrds are taken only from image roots: the image library
 <data dir>/images, the examples' folder, --image-root / MPQEMU_IMAGE_ROOTS and those saved
 in the settings. The token is never taken on the command line: set MPQEMU_TOKEN, or the server
@@ -64,6 +69,13 @@ const Dir = z
   .min(1, 'must not be empty')
   // eslint-disable-next-line no-control-regex
   .refine((v) => !/[\u0000-\u001f]/.test(v), { message: 'must not contain control characters' });
+const LivenessInterval = z
+  .string()
+  .regex(/^\d{1,5}$/, 'must be a number of milliseconds from 100 to 60000')
+  .transform(Number)
+  .pipe(
+    z.int().min(100, 'must be from 100 to 60000 ms').max(60_000, 'must be from 100 to 60000 ms'),
+  );
 const Token = z.string().superRefine((v, ctx) => {
   const problem = tokenProblem(v);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -106,6 +118,7 @@ function parseFlags(
         'data-dir': { type: 'string' },
         qemu: { type: 'string' },
         'image-root': { type: 'string', multiple: true },
+        'liveness-interval': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -143,6 +156,7 @@ export function loadConfig(
   const qemu = pick('qemu', 'MPQEMU_QEMU');
   const dataDir = pick('data-dir', 'MPQEMU_DATA_DIR');
   const token = env.MPQEMU_TOKEN;
+  const liveness = pick('liveness-interval', 'MPQEMU_LIVENESS_INTERVAL');
   const rootFlags = flags['image-root'];
   const roots = Array.isArray(rootFlags)
     ? (['--image-root', rootFlags.join(':')] as const)
@@ -158,5 +172,8 @@ export function loadConfig(
     dataDir: dataDir ? resolve(cwd, check(dataDir[0], Dir, dataDir[1])) : defaultDataDir(env),
     token: token === undefined ? undefined : check('MPQEMU_TOKEN', Token, token, true),
     imageRoots: roots === undefined ? [] : check(roots[0], ImageRoots, roots[1]),
+    livenessIntervalMs: liveness
+      ? check(liveness[0], LivenessInterval, liveness[1])
+      : DEFAULT_LIVENESS_INTERVAL_MS,
   };
 }

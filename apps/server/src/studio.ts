@@ -98,6 +98,7 @@ export async function runStudio(options: StudioOptions = {}): Promise<void> {
     capabilities: (needs) => capabilities.get(needs),
     dataDir: config.dataDir,
     imageRoots: config.imageRoots,
+    livenessIntervalMs: config.livenessIntervalMs,
   });
   const services = await createServices({ dataDir: config.dataDir, runs, capabilities, log });
   const web = await options.web?.(config);

@@ -8,8 +8,10 @@ import type { Topology } from './schema.ts';
 /**
  * `restarting`: a remote process being replaced while the VM runs (its proxy unplugged, a new
  * process started and plugged in again); it ends `running`, or `failed` with the reason.
+ * `hung`: a remote process that stopped answering its monitor; it is being killed, and then goes
+ * to its restart policy like a crash (`error` says "hung: no answer for N s").
  */
-export type ProcessStatus = 'starting' | 'running' | 'restarting' | 'exited' | 'failed';
+export type ProcessStatus = 'starting' | 'running' | 'hung' | 'restarting' | 'exited' | 'failed';
 export type RunStatus = 'starting' | 'running' | 'degraded' | 'stopping' | 'stopped' | 'failed';
 
 export interface ProcessInfo {

@@ -29,7 +29,7 @@ import {
   type LiveTarget,
   type Step,
 } from '../runtime/live.ts';
-import { describeDelay, RestartBook } from '../runtime/restart-policy.ts';
+import { causeOf, describeDelay, RestartBook } from '../runtime/restart-policy.ts';
 import type { ProcessHandle } from './process-handle.ts';
 import type { RunSettings, RunSpec } from './run-record.ts';
 import { LiveFailed, LiveRefused, UnknownRun } from './types.ts';
@@ -48,6 +48,8 @@ export interface LiveHost {
   recovered(): void;
   sparesLeft(): number;
   spawnOnSpare(plan: PlannedProcess): { member: ProcessHandle; fd: number };
+  /** Starts the liveness watch of a device process that runs. */
+  watch(h: ProcessHandle): void;
 }
 
 export class LiveOps {
@@ -80,7 +82,8 @@ export class LiveOps {
   /** The policy decides about a remote process that died while the VM ran (already degraded). */
   onRemoteDied(h: ProcessHandle): void {
     if (!h.exit) return;
-    const decision = this.book.decide(h.name, h.exit, this.policyOf(h.name), this.run.sparesLeft());
+    const cause = causeOf(h.exit, h.hungMs !== undefined);
+    const decision = this.book.decide(h.name, cause, this.policyOf(h.name), this.run.sparesLeft());
     if (decision === null) return;
     if (!decision.restart) {
       this.run.info.reason = `${this.run.info.reason ?? h.name}; not restarted: ${decision.reason}`;
@@ -161,6 +164,7 @@ export class LiveOps {
         handle.info.pciSlot = slot;
         this.run.setTopology(withDeviceFrom(this.run.info.topology, edited, change.device));
         handle.info.status = 'running';
+        this.run.watch(handle);
         this.run.changed();
       }
     }
@@ -213,6 +217,7 @@ export class LiveOps {
       handle.info.pciSlot = old.info.pciSlot;
       handle.info.restarts = old.info.restarts + 1;
       handle.info.status = 'running';
+      run.watch(handle);
       run.step(
         `${old.name} restarted (pid ${handle.info.pid ?? '?'}, restart ${handle.info.restarts}); ${device} is back in the guest`,
         'done',

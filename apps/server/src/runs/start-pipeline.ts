@@ -16,6 +16,7 @@ import {
   type Topology,
 } from '@mpqemu/shared';
 import type { Timings } from '../timings.ts';
+import { DEFAULT_LIVENESS_INTERVAL_MS } from '../runtime/liveness.ts';
 import { checkHost, type CheckedHost, type HostContext } from './host-check.ts';
 import type { RunManagerOptions } from './manager-options.ts';
 import { refusal, summarize } from './refusal.ts';
@@ -191,6 +192,7 @@ function newRun(
       culpritLines: 20,
       ...(timings ? { onSpawned: () => timings.mark('QEMU processes spawned') } : {}),
       unplugTimeoutMs: options.unplugTimeoutMs ?? 10_000,
+      livenessIntervalMs: options.livenessIntervalMs ?? DEFAULT_LIVENESS_INTERVAL_MS,
       setpriv: start.checked.setpriv,
     },
     onChange,

@@ -23,6 +23,8 @@ export interface Member {
   qmp: QmpClient | null;
   /** Being replaced or unplugged on purpose: its end is a step of that change, not a fault. */
   retired: boolean;
+  /** Set by the liveness watch when the process stopped answering: how long it was silent. */
+  hungMs?: number;
 }
 
 /** One reported step of a change; exactly one of done/failed is called. */
