@@ -213,7 +213,7 @@ export class LiveOps {
     old.info.status = 'restarting';
     run.changed();
     try {
-      const handle = await replace(this.target, old, old.info.pciSlot);
+      const handle = await replace(this.target, old, old.info.pciSlot, this.policyOf(old.name));
       handle.info.pciSlot = old.info.pciSlot;
       handle.info.restarts = old.info.restarts + 1;
       handle.info.status = 'running';
