@@ -33,6 +33,15 @@ export interface ProcessInfo {
   restarts: number;
   /** The proxy's PCI slot on the main QEMU's bus 0, for a remote process; null for main. */
   pciSlot: number | null;
+  /**
+   * When its restart policy restarted it (ms), those still within the policy's window when the
+   * state was published: with the policy they give the budget left (`restartBudget`).
+   */
+  policyRestarts: number[];
+  /** Who the restart under way is for, while `restarting`: its policy or a person. */
+  restartBy: 'policy' | 'user' | null;
+  /** Why its policy did not restart it, word for word; null once it runs again. */
+  notRestarted: string | null;
 }
 
 export interface RunStep {

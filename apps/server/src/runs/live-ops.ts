@@ -85,7 +85,9 @@ export class LiveOps {
     const cause = causeOf(h.exit, h.hungMs !== undefined);
     const decision = this.book.decide(h.name, cause, this.policyOf(h.name), this.run.sparesLeft());
     if (decision === null) return;
+    h.info.policyRestarts = this.recentRestarts(h.name);
     if (!decision.restart) {
+      h.info.notRestarted = decision.reason;
       this.run.info.reason = `${this.run.info.reason ?? h.name}; not restarted: ${decision.reason}`;
       this.run.step(`${h.name} is not restarted: ${decision.reason}`, 'failed', h.name);
       return;
@@ -94,7 +96,7 @@ export class LiveOps {
     this.run.step(`${h.name}: restarting ${when} (restart policy)`, 'done', h.name);
     // replace() records a failure in the run's steps and state; a stop ends the wait.
     this.book.schedule(h.name, decision.delayMs, this.run.stopping, async () => {
-      if (this.run.handles.get(h.name) === h) await this.replace(h);
+      if (this.run.handles.get(h.name) === h) await this.replace(h, 'policy');
     });
   }
 
@@ -129,7 +131,7 @@ export class LiveOps {
         throw new LiveRefused(this.noSpares());
     }
     if (!old) return;
-    await this.book.with(name, () => this.replace(old));
+    await this.book.with(name, () => this.replace(old, 'user'));
   }
 
   /**
@@ -206,17 +208,29 @@ export class LiveOps {
     );
   }
 
-  /** Unplug, stop, start again on a spare, plug at the same slot. */
-  private async replace(old: ProcessHandle): Promise<void> {
+  /** The times of the restarts `name`'s policy made that still count in its window. */
+  private recentRestarts(name: string): number[] {
+    const policy = this.policyOf(name);
+    if (policy.mode === 'never') return [];
+    const now = Date.now();
+    return this.book.history(name).filter((t) => now - t < policy.windowSeconds * 1000);
+  }
+
+  /** Unplug, stop, start again on a spare, plug at the same slot; `by` is who it is for. */
+  private async replace(old: ProcessHandle, by: 'policy' | 'user'): Promise<void> {
     const { run } = this;
     const device = old.plan.devices[0] ?? '';
     old.info.status = 'restarting';
+    old.info.restartBy = by;
+    old.info.notRestarted = null;
     run.changed();
     try {
       const handle = await replace(this.target, old, old.info.pciSlot, this.policyOf(old.name));
       handle.info.pciSlot = old.info.pciSlot;
       handle.info.restarts = old.info.restarts + 1;
       handle.info.status = 'running';
+      handle.info.restartBy = null;
+      handle.info.policyRestarts = this.recentRestarts(old.name);
       run.watch(handle);
       run.step(
         `${old.name} restarted (pid ${handle.info.pid ?? '?'}, restart ${handle.info.restarts}); ${device} is back in the guest`,

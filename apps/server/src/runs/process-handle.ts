@@ -62,6 +62,9 @@ export class ProcessHandle implements Member {
       logDropped: 0,
       restarts: 0,
       pciSlot: null,
+      policyRestarts: [],
+      restartBy: null,
+      notRestarted: null,
     };
     for (const stream of [proc.stdout, proc.stderr]) {
       const decoder = new StringDecoder('utf8');

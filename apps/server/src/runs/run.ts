@@ -103,11 +103,15 @@ export class Run extends RunRecord implements LiveHost {
       );
     }
     this.info.spares.left = this.spares.length;
-    const replacing = this.handles.get(plan.name)?.info.status === 'restarting';
+    const previous = this.handles.get(plan.name)?.info;
     const proc = launchOnSpare(plan, spare, this.launchOptions());
     const member = this.adopt(plan, proc);
-    // The node keeps saying `restarting` until the new process is plugged in, not `starting`.
-    if (replacing) member.info.status = 'restarting';
+    if (previous?.status === 'restarting') {
+      // The node keeps saying `restarting` (and for whom) until the new process is plugged in.
+      member.info.status = 'restarting';
+      member.info.restartBy = previous.restartBy;
+      member.info.policyRestarts = previous.policyRestarts;
+    }
     return { member, fd: spare.fd };
   }
 

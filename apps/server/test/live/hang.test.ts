@@ -32,13 +32,17 @@ async function startBooted(): Promise<RunInfo> {
   return info;
 }
 
-/** Every distinct status of process `name` the run publishes, in order, until `signal` aborts. */
+/**
+ * Every distinct status of process `name` the run publishes (with whom a restart is for), in
+ * order, until `signal` aborts.
+ */
 function statusesOf(runId: string, name: string, signal: AbortSignal): Promise<string[]> {
   return (async () => {
     const seen: string[] = [];
     try {
       for await (const info of files.manager.events(runId, signal)) {
-        const status = info.processes.find((p) => p.name === name)?.status;
+        const p = info.processes.find((x) => x.name === name);
+        const status = p && (p.restartBy === null ? p.status : `${p.status} by ${p.restartBy}`);
         if (status !== undefined && seen.at(-1) !== status) seen.push(status);
       }
     } catch {
@@ -83,7 +87,10 @@ describe('a hung device process', () => {
       /^hung: no answer for \d\.\d s$/,
     );
     // `failed` and `restarting` go out as one snapshot: the first restart is immediate.
-    expect(await statuses).toEqual(['running', 'hung', 'restarting', 'running']);
+    expect(await statuses).toEqual(['running', 'hung', 'restarting by policy', 'running']);
+    const rp0 = back.processes.find((p) => p.name === 'rp0');
+    expect(rp0?.policyRestarts).toHaveLength(1);
+    expect(rp0?.notRestarted).toBe(null);
     expect(isAlive(old)).toBe(false);
     expect(pidOf(back, 'main')).toBe(main);
     const texts = back.steps.filter((s) => s.process === 'rp0').map((s) => s.text);

@@ -17,6 +17,9 @@ function proc(name: string, role: ProcessInfo['role'], devices: string[]): Proce
     logDropped: 0,
     restarts: 0,
     pciSlot: null,
+    policyRestarts: [],
+    restartBy: null,
+    notRestarted: null,
   };
 }
 
