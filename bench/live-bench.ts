@@ -6,7 +6,8 @@
  * rounds (default 10) of a hang, at a random phase of the ping: from SIGSTOP of the remote (the guest reading it meanwhile, so the
  * main QEMU waits on it) to the guest reading its ids again, through the liveness watch (1 s
  * interval), SIGKILL and the restart. The policy's backoff is 0 so every round restarts at once,
- * as the first restart does by default. Target of (a): median <= 1 s.
+ * as the first restart does by default. Last, a force stop with a SIGSTOPped device process that
+ * the guest reads. Targets: (a) median <= 1 s, the force stop <= 1 s.
  * Run: npx tsx bench/live-bench.ts [rounds] [hang rounds]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   const answered: number[] = [];
   const hangs: number[] = [];
   const noticed: number[] = [];
+  let forceStopMs = Number.NaN;
   try {
     const { id } = await manager.start(topology, { acknowledged: ['proxy.tcg-no-interrupts'] });
     await until(manager, id, (r) => r.status === 'running');
@@ -97,7 +99,14 @@ async function main(): Promise<void> {
     };
     for (let i = 1; i <= ROUNDS; i++) await round(i, 'SIGKILL');
     for (let i = ROUNDS + 1; i <= ROUNDS + HANG_ROUNDS; i++) await round(i, 'SIGSTOP');
-    await manager.stop(id);
+    // Force stop with a stopped device process that the guest reads (the main QEMU waits on it).
+    const rp0 = manager.get(id)?.processes.find((p) => p.name === 'rp0')?.pid ?? -1;
+    process.kill(rp0, 'SIGSTOP');
+    manager.consoleInput(id, `od -An -tx2 -N4 ${CONFIG}\n`);
+    await sleep(300);
+    const asked = performance.now();
+    await manager.stop(id, { force: true });
+    forceStopMs = performance.now() - asked;
   } finally {
     await manager.shutdown();
     rmSync(dataDir, { recursive: true, force: true });
@@ -119,7 +128,10 @@ async function main(): Promise<void> {
       `hang of a device process (SIGSTOP) -> the guest reads its ids again, ${HANG_ROUNDS} rounds: median ${median(hangs).toFixed(0)} ms, min ${Math.min(...hangs).toFixed(0)} ms, max ${Math.max(...hangs).toFixed(0)} ms (liveness interval 1 s); the hang noticed after a median ${median(noticed).toFixed(0)} ms, max ${Math.max(...noticed).toFixed(0)} ms`,
     );
   }
-  if (med > TARGET_MS) process.exitCode = 1;
+  console.log(
+    `force stop with a SIGSTOPped device process the guest reads: ${forceStopMs.toFixed(0)} ms; target <= 1000 ms: ${forceStopMs <= 1000 ? 'met' : 'MISSED'}`,
+  );
+  if (med > TARGET_MS || !(forceStopMs <= 1000)) process.exitCode = 1;
 }
 
 /** Resolves when the guest console prints `marker` (a line of its own). */
