@@ -46,22 +46,34 @@ function processesIn(dirs: readonly string[]): { pid: number; argv: string[] }[]
   );
 }
 
-/**
- * The live Node.js process (`node pid N`) whose child `pid` is, or null. The server, `mpqemu up`
- * and the exported launcher spawn each QEMU as their own child (setpriv execs it), so a QEMU whose
- * parent is a live Node.js process belongs to a live owner and is never a leftover, even when the
- * lock it should hold was lost (a deleted data directory lets a newcomer take a new lock file).
- * A true leftover was reparented to init or a subreaper when its owner died.
- */
-function ownerOf(pid: number): string | null {
+/** The parent of `pid`, or null when it is gone. */
+function parentOf(pid: number): number | null {
   try {
     const ppid = Number(statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[1]);
-    if (!(ppid > 1) || !isRunning(ppid)) return null;
-    const argv0 = basename(cmdline(ppid)?.[0] ?? '');
-    return /^node(js)?(\d+)?$/.test(argv0) ? `${argv0} pid ${ppid}` : null;
+    return ppid > 0 ? ppid : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * The live Node.js process (`node pid N`) that `pid` descends from, or null. The server, `mpqemu
+ * up` and the exported launcher spawn each QEMU as their own child (setpriv execs it; a jail such
+ * as bwrap may stand in between), so a QEMU under a live Node.js process belongs to a live owner
+ * and is never a leftover, even when the lock it should hold was lost (a deleted data directory
+ * lets a newcomer take a new lock file). A true leftover was reparented to init or a subreaper
+ * when its owner died.
+ */
+function ownerOf(pid: number): string | null {
+  let at = parentOf(pid);
+  // A few levels: QEMU, its jail, the owner; past that it is not ours.
+  for (let depth = 0; depth < 4 && at !== null && at > 1; depth++) {
+    if (!isRunning(at)) return null;
+    const argv0 = basename(cmdline(at)?.[0] ?? '');
+    if (/^node(js)?(\d+)?$/.test(argv0)) return `${argv0} pid ${at}`;
+    at = parentOf(at);
+  }
+  return null;
 }
 
 /** SIGTERM first: QEMU then flushes qcow2 metadata; SIGKILL for one that does not listen. */
