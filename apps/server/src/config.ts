@@ -12,6 +12,7 @@ import {
   type IsolationMode,
 } from '@mpqemu/shared';
 import * as z from 'zod';
+import { DEFAULT_LIVENESS_INTERVAL_MS } from './runtime/liveness.ts';
 import { tokenProblem } from './security/token.ts';
 
 export const DEFAULT_PORT = 7788;
@@ -35,6 +36,8 @@ export interface Config {
   imageRoots: string[];
   /** What Start does without jails (MPQEMU_ISOLATION, --isolation); see plan/jail.ts. */
   isolation: IsolationMode;
+  /** How often each device process's QMP is pinged (docs/live.md, "Liveness"). */
+  livenessIntervalMs: number;
 }
 
 /** A bad setting: the message names it; main.ts prints it and exits with status 2. */
@@ -44,12 +47,15 @@ export class ConfigError extends Error {
 
 export const USAGE = `Usage: mpqemu-studio [--host ADDRESS] [--port PORT] [--data-dir DIR] [--qemu BINARY]
                      [--image-root DIR]... [--isolation required|preferred|off]
+                     [--liveness-interval MS]
 
 Environment: MPQEMU_HOST, MPQEMU_PORT, MPQEMU_DATA_DIR, MPQEMU_QEMU, MPQEMU_TOKEN,
-MPQEMU_IMAGE_ROOTS (absolute directories separated by ":"), MPQEMU_ISOLATION. Flags win
-over the environment. Every QEMU process runs in its own bubblewrap jail; --isolation says
-what Start does on a host that cannot jail: refuse (required, the default), run unconfined
-and say so on every process (preferred), or never jail (off).
+MPQEMU_IMAGE_ROOTS (absolute directories separated by ":"), MPQEMU_ISOLATION,
+MPQEMU_LIVENESS_INTERVAL (ms between two pings of a device process; 100-60000, default
+1000: a hung process is noticed within two). Flags win over the environment. Every QEMU
+process runs in its own bubblewrap jail; --isolation says what Start does on a host that
+cannot jail: refuse (required, the default), run unconfined and say so on every process
+(preferred), or never jail (off).
 Disk images, kernels and initrds are taken only from image roots: the image library
 <data dir>/images, the examples' folder, --image-root / MPQEMU_IMAGE_ROOTS and those saved
 in the settings. The token is never taken on the command line: set MPQEMU_TOKEN, or the server
@@ -74,6 +80,13 @@ const Dir = z
   .min(1, 'must not be empty')
   // eslint-disable-next-line no-control-regex
   .refine((v) => !/[\u0000-\u001f]/.test(v), { message: 'must not contain control characters' });
+const LivenessInterval = z
+  .string()
+  .regex(/^\d{1,5}$/, 'must be a number of milliseconds from 100 to 60000')
+  .transform(Number)
+  .pipe(
+    z.int().min(100, 'must be from 100 to 60000 ms').max(60_000, 'must be from 100 to 60000 ms'),
+  );
 const Token = z.string().superRefine((v, ctx) => {
   const problem = tokenProblem(v);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -121,6 +134,7 @@ function parseFlags(
         qemu: { type: 'string' },
         'image-root': { type: 'string', multiple: true },
         isolation: { type: 'string' },
+        'liveness-interval': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -159,6 +173,7 @@ export function loadConfig(
   const dataDir = pick('data-dir', 'MPQEMU_DATA_DIR');
   const token = env.MPQEMU_TOKEN;
   const isolation = pick('isolation', 'MPQEMU_ISOLATION');
+  const liveness = pick('liveness-interval', 'MPQEMU_LIVENESS_INTERVAL');
   const rootFlags = flags['image-root'];
   const roots = Array.isArray(rootFlags)
     ? (['--image-root', rootFlags.join(':')] as const)
@@ -175,5 +190,8 @@ export function loadConfig(
     token: token === undefined ? undefined : check('MPQEMU_TOKEN', Token, token, true),
     imageRoots: roots === undefined ? [] : check(roots[0], ImageRoots, roots[1]),
     isolation: isolation ? check(isolation[0], Isolation, isolation[1]) : DEFAULT_ISOLATION,
+    livenessIntervalMs: liveness
+      ? check(liveness[0], LivenessInterval, liveness[1])
+      : DEFAULT_LIVENESS_INTERVAL_MS,
   };
 }

@@ -103,6 +103,7 @@ export async function runStudio(options: StudioOptions = {}): Promise<void> {
     dataDir: config.dataDir,
     imageRoots: config.imageRoots,
     isolation: config.isolation,
+    livenessIntervalMs: config.livenessIntervalMs,
   });
   const services = await createServices({ dataDir: config.dataDir, runs, capabilities, log });
   const web = await options.web?.(config);

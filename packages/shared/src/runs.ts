@@ -8,8 +8,10 @@ import type { Topology } from './schema.ts';
 /**
  * `restarting`: a remote process being replaced while the VM runs (its proxy unplugged, a new
  * process started and plugged in again); it ends `running`, or `failed` with the reason.
+ * `hung`: a remote process that stopped answering its monitor; it is being killed, and then goes
+ * to its restart policy like a crash (`error` says "hung: no answer for N s").
  */
-export type ProcessStatus = 'starting' | 'running' | 'restarting' | 'exited' | 'failed';
+export type ProcessStatus = 'starting' | 'running' | 'hung' | 'restarting' | 'exited' | 'failed';
 export type RunStatus = 'starting' | 'running' | 'degraded' | 'stopping' | 'stopped' | 'failed';
 
 export interface ProcessInfo {
@@ -33,6 +35,15 @@ export interface ProcessInfo {
   pciSlot: number | null;
   /** Its jail: what the plan asked for, and what the running process really has. */
   jail: ProcessJail;
+  /**
+   * When its restart policy restarted it (ms), those still within the policy's window when the
+   * state was published: with the policy they give the budget left (`restartBudget`).
+   */
+  policyRestarts: number[];
+  /** Who the restart under way is for, while `restarting`: its policy or a person. */
+  restartBy: 'policy' | 'user' | null;
+  /** Why its policy did not restart it, word for word; null once it runs again. */
+  notRestarted: string | null;
 }
 
 export interface ProcessJail {

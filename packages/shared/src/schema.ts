@@ -139,6 +139,12 @@ export const RestartPolicySchema = z.discriminatedUnion('mode', [
     windowSeconds: z.int().min(1).max(3600).default(60),
     /** Wait before each restart after the first in the window (which is at once); doubles each time. */
     backoffMs: z.int().min(0).max(60_000).default(200),
+    /**
+     * When the guest does not release the dead device (a driver holds it), reset the guest (QMP
+     * system_reset, which completes the unplug and reboots the guest) instead of staying degraded.
+     * Off unless set: a reset loses the guest's state.
+     */
+    resetGuest: z.boolean().optional(),
   }),
 ]);
 

@@ -81,7 +81,12 @@ async function unplug(ctx: LiveContext): Promise<number | string> {
   const started = performance.now();
   let outcome;
   try {
-    outcome = await unplugProxy(qmp, HOT_ID, step(ctx), ctx.signal ?? new AbortController().signal);
+    ({ outcome } = await unplugProxy(
+      qmp,
+      HOT_ID,
+      step(ctx),
+      ctx.signal ?? new AbortController().signal,
+    ));
   } catch (e) {
     return (e as Error).message;
   }

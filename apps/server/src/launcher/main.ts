@@ -21,7 +21,12 @@ import {
   type Member,
 } from '../runtime/live.ts';
 import type { QemuProcess } from '../runtime/qemu-process.ts';
-import { describeDelay, RestartBook } from '../runtime/restart-policy.ts';
+import {
+  DEFAULT_LIVENESS_INTERVAL_MS,
+  describeSilence,
+  watchLiveness,
+} from '../runtime/liveness.ts';
+import { causeOf, describeDelay, RestartBook } from '../runtime/restart-policy.ts';
 import { terminate } from '../runtime/terminate.ts';
 import type { EmbeddedPlan } from './embedded-plan.ts';
 
@@ -148,6 +153,7 @@ class Launcher {
         [...this.members.values()].map(async (m) => {
           await waitAnswering(m, this.embedded.readyTimeoutMs, this.abort.signal);
           log(`${m.name} ready (pid ${m.proc.pid ?? '?'})`);
+          if (m.plan.role === 'remote') this.watch(m);
         }),
       );
     } catch (e) {
@@ -181,7 +187,8 @@ class Launcher {
 
   private exited(member: Member): void {
     if (this.members.get(member.name) !== member || member.retired || this.ending) return;
-    const how = member.proc.describeExit();
+    const how =
+      member.hungMs === undefined ? member.proc.describeExit() : 'was hung and killed by SIGKILL';
     if (member.plan.role === 'main') {
       const clean = member.proc.exit?.code === 0 && member.proc.exit.signal === null;
       log(clean ? 'the main QEMU exited (guest powered off)' : `main ${how}`);
@@ -196,11 +203,19 @@ class Launcher {
     this.remoteDied(member, how);
   }
 
+  /** A hung device process is killed and goes to the policy, exactly as in the server. */
+  private watch(member: Member): void {
+    watchLiveness(member, DEFAULT_LIVENESS_INTERVAL_MS, this.abort.signal, (silentMs) =>
+      log(`${member.name} hung: no answer for ${describeSilence(silentMs)}; killing it (SIGKILL)`),
+    );
+  }
+
   /** The runtime's policy table decides, exactly as in the server. */
   private remoteDied(member: Member, how: string): void {
     const exit = member.proc.exit;
     if (!exit) return;
-    const decision = this.book.decide(member.name, exit, member.plan.restart, this.spares.length);
+    const cause = causeOf(exit, member.hungMs !== undefined);
+    const decision = this.book.decide(member.name, cause, member.plan.restart, this.spares.length);
     if (decision === null) return;
     const devices = member.plan.devices.join(', ');
     if (!decision.restart) {
@@ -215,6 +230,7 @@ class Launcher {
     this.book.schedule(member.name, decision.delayMs, this.abort.signal, async () => {
       try {
         const next = await replace(this.target, member, slot);
+        this.watch(next);
         log(
           `${member.name} restarted (pid ${next.proc.pid ?? '?'}); ${devices} is back in the guest`,
         );

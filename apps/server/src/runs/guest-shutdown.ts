@@ -18,6 +18,8 @@ export interface ShutdownContext {
 
 const QMP_TIMEOUT_MS = 2000;
 const QUIT_WAIT_MS = 2000;
+/** A force stop must end within a second: QEMU gets half of it to quit by itself. */
+const FORCED_QUIT_MS = 500;
 
 /** Resolves when `signal` aborts (never, if it does not). */
 function aborted(signal: AbortSignal): Promise<void> {
@@ -51,11 +53,15 @@ export async function powerDown(main: ProcessHandle, ctx: ShutdownContext): Prom
 export async function quit(main: ProcessHandle, ctx: ShutdownContext): Promise<void> {
   const forced = ctx.forced.aborted;
   const quitting = ctx.step(forced ? 'Forced: QMP quit' : 'Quitting QEMU (QMP quit)');
-  await main.qmp?.execute('quit', undefined, QMP_TIMEOUT_MS).catch(() => undefined);
-  const gone = await exitedWithin([main], QUIT_WAIT_MS);
+  const since = Date.now();
+  const answerMs = forced ? FORCED_QUIT_MS : QMP_TIMEOUT_MS;
+  await main.qmp?.execute('quit', undefined, answerMs).catch(() => undefined);
+  const waitMs = forced ? Math.max(0, since + FORCED_QUIT_MS - Date.now()) : QUIT_WAIT_MS;
+  const gone = await exitedWithin([main], waitMs);
+  const waited = forced ? `${FORCED_QUIT_MS} ms` : `${QUIT_WAIT_MS / 1000} s`;
   ctx.settle(
     quitting,
     gone ? 'done' : 'failed',
-    `${forced ? 'Forced: ' : ''}${gone ? 'QEMU quit' : 'QEMU did not quit within 2 s'}`,
+    `${forced ? 'Forced: ' : ''}${gone ? 'QEMU quit' : `QEMU did not quit within ${waited}`}`,
   );
 }

@@ -29,7 +29,7 @@ import {
   type LiveTarget,
   type Step,
 } from '../runtime/live.ts';
-import { describeDelay, RestartBook } from '../runtime/restart-policy.ts';
+import { causeOf, describeDelay, RestartBook } from '../runtime/restart-policy.ts';
 import type { ProcessHandle } from './process-handle.ts';
 import type { RunSettings, RunSpec } from './run-record.ts';
 import { LiveFailed, LiveRefused, UnknownRun } from './types.ts';
@@ -48,6 +48,8 @@ export interface LiveHost {
   recovered(): void;
   sparesLeft(): number;
   spawnOnSpare(plan: PlannedProcess): { member: ProcessHandle; fd: number };
+  /** Starts the liveness watch of a device process that runs. */
+  watch(h: ProcessHandle): void;
 }
 
 export class LiveOps {
@@ -80,9 +82,12 @@ export class LiveOps {
   /** The policy decides about a remote process that died while the VM ran (already degraded). */
   onRemoteDied(h: ProcessHandle): void {
     if (!h.exit) return;
-    const decision = this.book.decide(h.name, h.exit, this.policyOf(h.name), this.run.sparesLeft());
+    const cause = causeOf(h.exit, h.hungMs !== undefined);
+    const decision = this.book.decide(h.name, cause, this.policyOf(h.name), this.run.sparesLeft());
     if (decision === null) return;
+    h.info.policyRestarts = this.recentRestarts(h.name);
     if (!decision.restart) {
+      h.info.notRestarted = decision.reason;
       this.run.info.reason = `${this.run.info.reason ?? h.name}; not restarted: ${decision.reason}`;
       this.run.step(`${h.name} is not restarted: ${decision.reason}`, 'failed', h.name);
       return;
@@ -91,7 +96,7 @@ export class LiveOps {
     this.run.step(`${h.name}: restarting ${when} (restart policy)`, 'done', h.name);
     // replace() records a failure in the run's steps and state; a stop ends the wait.
     this.book.schedule(h.name, decision.delayMs, this.run.stopping, async () => {
-      if (this.run.handles.get(h.name) === h) await this.replace(h);
+      if (this.run.handles.get(h.name) === h) await this.replace(h, 'policy');
     });
   }
 
@@ -126,7 +131,7 @@ export class LiveOps {
         throw new LiveRefused(this.noSpares());
     }
     if (!old) return;
-    await this.book.with(name, () => this.replace(old));
+    await this.book.with(name, () => this.replace(old, 'user'));
   }
 
   /**
@@ -162,6 +167,7 @@ export class LiveOps {
         handle.info.pciSlot = slot;
         this.run.setTopology(withDeviceFrom(this.run.info.topology, edited, change.device));
         handle.info.status = 'running';
+        this.run.watch(handle);
         this.run.changed();
       }
     }
@@ -203,18 +209,31 @@ export class LiveOps {
     );
   }
 
-  /** Unplug, stop, start again on a spare, plug at the same slot. */
-  private async replace(old: ProcessHandle): Promise<void> {
+  /** The times of the restarts `name`'s policy made that still count in its window. */
+  private recentRestarts(name: string): number[] {
+    const policy = this.policyOf(name);
+    if (policy.mode === 'never') return [];
+    const now = Date.now();
+    return this.book.history(name).filter((t) => now - t < policy.windowSeconds * 1000);
+  }
+
+  /** Unplug, stop, start again on a spare, plug at the same slot; `by` is who it is for. */
+  private async replace(old: ProcessHandle, by: 'policy' | 'user'): Promise<void> {
     const { run } = this;
     const device = old.plan.devices[0] ?? '';
     old.info.status = 'restarting';
+    old.info.restartBy = by;
+    old.info.notRestarted = null;
     run.changed();
     try {
-      const handle = await replace(this.target, old, old.info.pciSlot);
+      const handle = await replace(this.target, old, old.info.pciSlot, this.policyOf(old.name));
       await handle.observe();
       handle.info.pciSlot = old.info.pciSlot;
       handle.info.restarts = old.info.restarts + 1;
       handle.info.status = 'running';
+      handle.info.restartBy = null;
+      handle.info.policyRestarts = this.recentRestarts(old.name);
+      run.watch(handle);
       run.step(
         `${old.name} restarted (pid ${handle.info.pid ?? '?'}, restart ${handle.info.restarts}); ${device} is back in the guest`,
         'done',

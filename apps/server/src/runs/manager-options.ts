@@ -33,4 +33,6 @@ export interface RunManagerOptions {
   timings?: Timings;
   /** How long a restart or hot-unplug waits for the guest to release a device. Default 10 s. */
   unplugTimeoutMs?: number;
+  /** Between two QMP pings of a device process; a hung one is noticed within two. Default 1 s. */
+  livenessIntervalMs?: number;
 }

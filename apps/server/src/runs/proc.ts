@@ -24,6 +24,16 @@ export function isRunning(pid: number): boolean {
   }
 }
 
+/** Stopped by a signal (SIGSTOP) or a tracer: it runs no handler, SIGTERM included, until resumed. */
+export function isStopped(pid: number): boolean {
+  try {
+    const state = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[0];
+    return state === 'T' || state === 't';
+  } catch {
+    return false;
+  }
+}
+
 /** The argv of `pid`, or null when it is gone or a zombie (whose cmdline is empty). */
 export function cmdline(pid: number): string[] | null {
   try {

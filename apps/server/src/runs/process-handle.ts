@@ -7,6 +7,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { LogChunk, PlannedProcess, ProcessInfo } from '@mpqemu/shared';
 import type { Member } from '../runtime/live.ts';
+import { describeSilence } from '../runtime/liveness.ts';
 import type { QmpClient } from '../runtime/qmp.ts';
 import type { ExitStatus, QemuProcess } from '../runtime/qemu-process.ts';
 import { Topic } from './feed.ts';
@@ -28,6 +29,8 @@ export class ProcessHandle implements Member {
   qmp: QmpClient | null = null;
   /** Being replaced or unplugged on purpose: its exit is expected, not a fault of the run. */
   retired = false;
+  /** Set when the liveness watch found it hung (how long it was silent); it is then killed. */
+  hungMs?: number;
   private readonly file: WriteStream | null;
   private fileBytes = 0;
   /** Only the main QEMU floods (about its proxies); a remote's output is kept as it is. */
@@ -66,6 +69,9 @@ export class ProcessHandle implements Member {
         networkBecause: plan.jail.networkBecause,
         observed: null,
       },
+      policyRestarts: [],
+      restartBy: null,
+      notRestarted: null,
     };
     for (const stream of [proc.stdout, proc.stderr]) {
       const decoder = new StringDecoder('utf8');
@@ -75,7 +81,8 @@ export class ProcessHandle implements Member {
       this.info.exitCode = status.code;
       this.info.signal = status.signal;
       this.info.endedAt = Date.now();
-      if (this.info.status === 'starting' || this.info.status === 'running') {
+      const live = ['starting', 'running', 'hung', 'restarting'];
+      if (live.includes(this.info.status)) {
         this.info.status = 'exited';
       }
       this.qmp?.close();
@@ -120,9 +127,15 @@ export class ProcessHandle implements Member {
     this.proc.kill(signal);
   }
 
-  /** "exited with code 1" / "was killed by SIGKILL" / "could not be started: …". */
+  /**
+   * "exited with code 1" / "was killed by SIGKILL" / "could not be started: …"; for a process the
+   * liveness watch killed, "hung (no answer for 2.0 s) and was killed by SIGKILL".
+   */
   describeExit(): string {
-    return this.proc.describeExit();
+    const how = this.proc.describeExit();
+    return this.hungMs === undefined
+      ? how
+      : `hung (no answer for ${describeSilence(this.hungMs)}) and ${how}`;
   }
 
   private append(chunk: Buffer, decoder: StringDecoder): void {

@@ -27,6 +27,8 @@ export interface RunSettings {
   onSpawned?: (runId: string) => void;
   /** device_del to DEVICE_DELETED: the guest must release the device (measured 0.06 s). */
   unplugTimeoutMs: number;
+  /** Between two QMP pings of a device process (runtime/liveness.ts). */
+  livenessIntervalMs: number;
 }
 
 export interface RunSpec {

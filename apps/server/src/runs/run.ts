@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PlannedProcess, RunInfo, RunStatus } from '@mpqemu/shared';
 import { launchOnSpare, launchPlan, type LaunchOptions, type SpareEnd } from '../runtime/launch.ts';
 import { waitAnswering, type Step } from '../runtime/live.ts';
+import { describeSilence, watchLiveness } from '../runtime/liveness.ts';
 import type { QemuProcess } from '../runtime/qemu-process.ts';
 import { readinessQuery } from '../runtime/qmp.ts';
 import { terminate } from '../runtime/terminate.ts';
@@ -16,7 +17,11 @@ import { LiveOps, type LiveHost } from './live-ops.ts';
 import type { HeldFiles } from './preflight.ts';
 import { StatsSampler } from './stats-sampler.ts';
 import { powerDown, quit, type ShutdownContext } from './guest-shutdown.ts';
+import { isStopped } from './proc.ts';
 import { LiveRefused, type StopOptions } from './types.ts';
+
+/** SIGTERM to SIGKILL in a force stop. */
+const FORCED_TERM_GRACE_MS = 500;
 
 export class Run extends RunRecord implements LiveHost {
   readonly console: SerialConsole;
@@ -91,8 +96,16 @@ export class Run extends RunRecord implements LiveHost {
       );
     }
     this.info.spares.left = this.spares.length;
+    const previous = this.handles.get(plan.name)?.info;
     const proc = launchOnSpare(plan, spare, this.launchOptions());
-    return { member: this.adopt(plan, proc), fd: spare.fd };
+    const member = this.adopt(plan, proc);
+    if (previous?.status === 'restarting') {
+      // The node keeps saying `restarting` (and for whom) until the new process is plugged in.
+      member.info.status = 'restarting';
+      member.info.restartBy = previous.restartBy;
+      member.info.policyRestarts = previous.policyRestarts;
+    }
+    return { member, fd: spare.fd };
   }
 
   /** One reported step of a live change, as a run step of `process`. */
@@ -179,6 +192,7 @@ export class Run extends RunRecord implements LiveHost {
       await h.observe();
       h.info.status = 'running';
       this.settle(step, 'done', `${h.name} ready (pid ${h.info.pid ?? '?'})`);
+      if (h.plan.role === 'remote') this.watch(h);
       return true;
     } catch (e) {
       this.settle(step, 'failed');
@@ -192,6 +206,24 @@ export class Run extends RunRecord implements LiveHost {
       }
       return false;
     }
+  }
+
+  /**
+   * Pings a running device process's monitor (runtime/liveness.ts): a hung one is shown as such,
+   * killed, and its exit goes to the restart policy like a crash.
+   */
+  watch(h: ProcessHandle): void {
+    watchLiveness(h, this.settings.livenessIntervalMs, this.abort.signal, (silentMs) => {
+      if (this.handles.get(h.name) !== h) return;
+      const silent = describeSilence(silentMs);
+      h.info.status = 'hung';
+      h.info.error = `hung: no answer for ${silent}`;
+      this.step(
+        `${h.name} hung: no answer to QMP (query-status) for ${silent}; killing it (SIGKILL)`,
+        'failed',
+        h.name,
+      );
+    });
   }
 
   private processExited(h: ProcessHandle): void {
@@ -312,7 +344,10 @@ export class Run extends RunRecord implements LiveHost {
    * a stop already waits for the guest, it cuts that wait short (the same teardown escalates).
    */
   stop(options: StopOptions = {}): Promise<RunInfo> {
-    if (options.force === true) this.forced.abort();
+    if (options.force === true) {
+      this.forced.abort();
+      this.killStuck();
+    }
     if (this.ending) return this.ending.then(() => this.snapshot());
     const wasStarting = this.info.status === 'starting';
     this.abort.abort();
@@ -333,6 +368,21 @@ export class Run extends RunRecord implements LiveHost {
         reason: `${how} by the user${wasStarting ? ' during start' : ''}`,
       };
     });
+  }
+
+  /**
+   * A force stop kills at once the device processes that cannot take part in a stop: a hung one,
+   * and a stopped one (SIGSTOP), which runs no handler, so SIGTERM would only wait out its grace,
+   * and on which the main QEMU may be waiting with its global lock held, deaf to `quit`.
+   */
+  private killStuck(): void {
+    for (const h of this.handles.values()) {
+      if (h.plan.role !== 'remote' || !h.alive || h.info.pid === null) continue;
+      if (h.info.status !== 'hung' && !isStopped(h.info.pid)) continue;
+      h.retired = true;
+      h.kill('SIGKILL');
+      this.step(`Force stop: ${h.name} was not answering; killed it (SIGKILL)`, 'done', h.name);
+    }
   }
 
   /** The run's side of the shutdown steps (guest-shutdown.ts). */
@@ -360,7 +410,9 @@ export class Run extends RunRecord implements LiveHost {
         // Remote processes exit by themselves once the main QEMU is gone.
         const main = this.handles.get('main');
         const natural = main && !main.alive ? this.settings.killGraceMs : 0;
-        await terminate(all, natural, this.settings.killGraceMs, this.forced.signal);
+        // A force stop does not wait out SIGTERM's full grace either: it has to end now.
+        const grace = this.forced.signal.aborted ? FORCED_TERM_GRACE_MS : this.settings.killGraceMs;
+        await terminate(all, natural, grace, this.forced.signal);
         this.settle(ending, 'done', 'No process of this run is left');
       }
       await Promise.all(all.map((h) => h.exited));

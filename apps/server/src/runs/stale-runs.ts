@@ -7,14 +7,17 @@
  * for post-mortems with their *.log files only (sockets mean nothing once QEMU is gone, and a stale
  * socket file would make the directory look live); older ones are deleted whole.
  */
+import { readFileSync } from 'node:fs';
 import { lstat, readdir, realpath, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findProcesses, isRunning } from './proc.ts';
+import { cmdline, findProcesses, isRunning, statFields } from './proc.ts';
 
 export interface StaleCleanup {
   /** Run directories found. */
   runs: number;
+  /** Run directories left whole: a live owner's QEMU works in them (see ownerOf). */
+  live: number;
   /** Socket files removed. */
   sockets: number;
   /** Run directories kept (logs only). */
@@ -41,6 +44,36 @@ function processesIn(dirs: readonly string[]): { pid: number; argv: string[] }[]
       dirs.some((d) => cwd === d || cwd?.startsWith(`${d}/`)) ||
       argv.some((arg) => dirs.some((d) => arg.includes(`${d}/`))),
   );
+}
+
+/** The parent of `pid`, or null when it is gone. */
+function parentOf(pid: number): number | null {
+  try {
+    const ppid = Number(statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[1]);
+    return ppid > 0 ? ppid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The live Node.js process (`node pid N`) that `pid` descends from, or null. The server, `mpqemu
+ * up` and the exported launcher spawn each QEMU as their own child (setpriv execs it; a jail such
+ * as bwrap may stand in between), so a QEMU under a live Node.js process belongs to a live owner
+ * and is never a leftover, even when the lock it should hold was lost (a deleted data directory
+ * lets a newcomer take a new lock file). A true leftover was reparented to init or a subreaper
+ * when its owner died.
+ */
+function ownerOf(pid: number): string | null {
+  let at = parentOf(pid);
+  // A few levels: QEMU, its jail, the owner; past that it is not ours.
+  for (let depth = 0; depth < 4 && at !== null && at > 1; depth++) {
+    if (!isRunning(at)) return null;
+    const argv0 = basename(cmdline(at)?.[0] ?? '');
+    if (/^node(js)?(\d+)?$/.test(argv0)) return `${argv0} pid ${at}`;
+    at = parentOf(at);
+  }
+  return null;
 }
 
 /** SIGTERM first: QEMU then flushes qcow2 metadata; SIGKILL for one that does not listen. */
@@ -77,7 +110,15 @@ export async function cleanStaleRuns(
   runsDir: string,
   options: StaleOptions,
 ): Promise<StaleCleanup> {
-  const result: StaleCleanup = { runs: 0, sockets: 0, kept: 0, deleted: 0, killed: [], spared: [] };
+  const result: StaleCleanup = {
+    runs: 0,
+    live: 0,
+    sockets: 0,
+    kept: 0,
+    deleted: 0,
+    killed: [],
+    spared: [],
+  };
   let entries;
   try {
     entries = await readdir(runsDir, { withFileTypes: true });
@@ -93,18 +134,36 @@ export async function cleanStaleRuns(
   const real = await realpath(runsDir).catch(() => runsDir);
   const needles = [...dirs, ...dirs.map((d) => join(real, basename(d)))];
   const found = processesIn(needles);
-  const qemus = found.filter((p) => basename(p.argv[0] ?? '').startsWith('qemu'));
+  const isQemu = (p: { argv: string[] }) => basename(p.argv[0] ?? '').startsWith('qemu');
+  const qemus = found.filter((p) => isQemu(p) && ownerOf(p.pid) === null);
   result.spared = found
     .filter((p) => !qemus.includes(p))
-    .map((p) => ({ pid: p.pid, command: p.argv.join(' ').slice(0, 200) }));
+    .map((p) => {
+      const owner = ownerOf(p.pid);
+      const command = p.argv.join(' ').slice(0, 200);
+      return {
+        pid: p.pid,
+        command: owner === null ? command : `${command}; owned by live ${owner}`,
+      };
+    });
   result.killed = qemus.map((p) => p.pid);
   if (qemus.length > 0) await kill(result.killed, options.killGraceMs ?? 3_000, needles);
 
+  // A run directory that a live owner's QEMU works in is that owner's, not stale: left whole.
+  const owned = found.filter((p) => isQemu(p) && !qemus.includes(p));
+  const live = new Set(
+    dirs.filter((d) =>
+      processesIn([d, join(real, basename(d))]).some((p) => owned.some((o) => o.pid === p.pid)),
+    ),
+  );
+  result.live = live.size;
   const listed = await Promise.all(
-    dirs.map(async (dir) => {
-      const names = await readdir(dir).catch(() => []);
-      return { dir, names, time: await newestLogTime(dir, names) };
-    }),
+    dirs
+      .filter((d) => !live.has(d))
+      .map(async (dir) => {
+        const names = await readdir(dir).catch(() => []);
+        return { dir, names, time: await newestLogTime(dir, names) };
+      }),
   );
   listed.sort((a, b) => b.time - a.time);
   for (const [index, { dir, names }] of listed.entries()) {
@@ -131,6 +190,7 @@ export function describeCleanup(c: StaleCleanup): string | null {
   const parts = [
     `${c.runs} stale run director${c.runs === 1 ? 'y' : 'ies'} left by a previous process`,
     `${c.sockets} socket${c.sockets === 1 ? '' : 's'} removed`,
+    ...(c.live === 0 ? [] : [`${c.live} left whole (a live process's QEMU works there)`]),
     `logs of ${c.kept} kept`,
     `${c.deleted} deleted`,
     c.killed.length === 0

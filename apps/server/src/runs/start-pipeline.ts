@@ -19,6 +19,7 @@ import {
   type Topology,
 } from '@mpqemu/shared';
 import type { Timings } from '../timings.ts';
+import { DEFAULT_LIVENESS_INTERVAL_MS } from '../runtime/liveness.ts';
 import { checkHost, type CheckedHost, type HostContext } from './host-check.ts';
 import type { RunManagerOptions } from './manager-options.ts';
 import { refusal, summarize } from './refusal.ts';
@@ -198,6 +199,7 @@ function newRun(
       culpritLines: 20,
       ...(timings ? { onSpawned: () => timings.mark('QEMU processes spawned') } : {}),
       unplugTimeoutMs: options.unplugTimeoutMs ?? 10_000,
+      livenessIntervalMs: options.livenessIntervalMs ?? DEFAULT_LIVENESS_INTERVAL_MS,
     },
     onChange,
   );

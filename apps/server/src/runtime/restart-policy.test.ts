@@ -34,10 +34,12 @@ describe('decideRestart', () => {
     }
   });
 
-  it('classifies an end by its exit status: signal, non-zero, zero', () => {
+  it('classifies an end by its exit status: signal, non-zero, zero; a hang first', () => {
     expect(causeOf({ code: null, signal: 'SIGKILL', spawnError: null })).toBe('signal');
     expect(causeOf({ code: 1, signal: null, spawnError: null })).toBe('exit-nonzero');
     expect(causeOf({ code: 0, signal: null, spawnError: null })).toBe('exit-zero');
+    // The liveness watch's own SIGKILL of a hung process: the fault is the hang.
+    expect(causeOf({ code: null, signal: 'SIGKILL', spawnError: null }, true)).toBe('hung');
   });
 
   it('follows the behaviour table row by row, and docs/live.md shows the same table', () => {

@@ -17,6 +17,11 @@ export type EndCause =
    * from someone else. The guest lost the device all the same.
    */
   | 'exit-zero'
+  /**
+   * Its monitor stopped answering (SIGSTOP, a deadlock): the liveness watch killed it with
+   * SIGKILL, because the main QEMU waits on it holding its global lock and the guest is frozen.
+   */
+  | 'hung'
   /** We ended it: a stop, a hot-remove or a restart the user asked for. */
   | 'asked'
   /** The main QEMU is gone: its device processes follow it (measured: exit 0 by themselves). */
@@ -30,12 +35,20 @@ export const RESTART_TABLE: Record<EndCause, { policy: boolean; because: string 
     policy: true,
     because: 'someone else stopped it (SIGTERM): the guest lost the device all the same',
   },
+  hung: {
+    policy: true,
+    because: 'it stopped answering QMP and was killed: treated like a crash',
+  },
   asked: { policy: false, because: 'it was stopped on purpose (stop, hot-remove or restart)' },
   'main-gone': { policy: false, because: 'the main QEMU is gone, and the VM with it' },
 };
 
-/** The cause of an end that nobody asked for, from its exit status. */
-export function causeOf(exit: ExitStatus): EndCause {
+/**
+ * The cause of an end that nobody asked for, from its exit status; `hung` when the liveness watch
+ * killed it (its SIGKILL is ours, the fault is the hang).
+ */
+export function causeOf(exit: ExitStatus, hung = false): EndCause {
+  if (hung) return 'hung';
   if (exit.signal !== null) return 'signal';
   return exit.code === 0 ? 'exit-zero' : 'exit-nonzero';
 }
@@ -95,19 +108,19 @@ export class RestartBook {
   }
 
   /**
-   * What to do about process `name`, which ended with `exit` while nobody was changing it: the
+   * What to do about process `name`, which ended by `cause` while nobody was changing it: the
    * table and `policy` decide, then the spare channels left (a restart needs one). An accepted
    * restart is recorded. Null while a change of `name` is under way (its end is that change's).
    */
   decide(
     name: string,
-    exit: ExitStatus,
+    cause: EndCause,
     policy: RestartPolicy | null,
     sparesLeft: number,
     now = Date.now(),
   ): RestartDecision | null {
     if (this.isBusy(name)) return null;
-    const decision = decideRestart(causeOf(exit), policy, this.history(name), now);
+    const decision = decideRestart(cause, policy, this.history(name), now);
     if (!decision.restart) return decision;
     if (sparesLeft === 0) {
       return { restart: false, reason: 'no spare channel is left (restart the VM for new ones)' };

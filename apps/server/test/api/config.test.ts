@@ -38,6 +38,7 @@ describe('configuration', () => {
       MPQEMU_DATA_DIR: '/data',
       MPQEMU_TOKEN: 'a'.repeat(40),
       MPQEMU_IMAGE_ROOTS: '/images:/more',
+      MPQEMU_LIVENESS_INTERVAL: '500',
     };
     expect(config([], env)).toEqual({
       host: '::1',
@@ -47,7 +48,10 @@ describe('configuration', () => {
       dataDir: '/data',
       token: 'a'.repeat(40),
       imageRoots: ['/images', '/more'],
+      livenessIntervalMs: 500,
     });
+    expect(config(['--liveness-interval', '250'], env).livenessIntervalMs).toBe(250);
+    expect(config([]).livenessIntervalMs).toBe(1000);
     const c = config(
       ['--port', '0', '--host', 'localhost', '--data-dir', 'rel', '--qemu=qemu-x'],
       env,
@@ -66,6 +70,12 @@ describe('configuration', () => {
 
   it.each([
     [['--port', 'abc'], {}, /^--port must be a number from 0 to 65535 \(got "abc"\)/],
+    [['--liveness-interval', '50'], {}, /^--liveness-interval must be from 100 to 60000 ms/],
+    [
+      [],
+      { MPQEMU_LIVENESS_INTERVAL: '1s' },
+      /^MPQEMU_LIVENESS_INTERVAL must be a number of milliseconds from 100 to 60000 \(got "1s"\)/,
+    ],
     [[], { MPQEMU_PORT: '70000' }, /^MPQEMU_PORT must be from 0 to 65535/],
     [['--host', 'example.com'], {}, /^--host must be an IP address/],
     [['--qemu', 'bin/qemu'], {}, /^--qemu must be a program name on PATH or an absolute path/],

@@ -1,8 +1,8 @@
 /**
  * The restart behaviour table (docs/live.md, RESTART_TABLE in runtime/restart-policy.ts) row by row,
  * through all three front ends against real QEMU: the server's run manager (what the API calls),
- * `mpqemu up`, and the exported launcher. Every fault here is real: SIGKILL and SIGTERM of a device
- * process, a stop the user asks for, SIGKILL of the main QEMU. (`exit-nonzero` cannot be produced
+ * `mpqemu up`, and the exported launcher. Every fault here is real: SIGKILL, SIGTERM and SIGSTOP
+ * (a hang) of a device process, a stop the user asks for, SIGKILL of the main QEMU. (`exit-nonzero` cannot be produced
  * on a running device process; its row is the same policy decision as `signal`, covered by
  * runtime/restart-policy.test.ts.)
  */
@@ -144,12 +144,14 @@ const launcher = command('exported launcher', async (file, env) => {
 const ROWS: { cause: EndCause; act: (d: Driver) => void }[] = [
   { cause: 'signal', act: (d) => process.kill(d.pids().remote, 'SIGKILL') },
   { cause: 'exit-zero', act: (d) => process.kill(d.pids().remote, 'SIGTERM') },
+  // The liveness watch finds it hung within 2 s, kills it and the policy restarts it.
+  { cause: 'hung', act: (d) => process.kill(d.pids().remote, 'SIGSTOP') },
 ];
 
 describe.each([serverApi, up, launcher])(
   'the restart table through $name (real QEMU, TCG)',
   (front) => {
-    it('signal and exit-zero restart the device process; a stop asked for restarts nothing', async () => {
+    it('signal, exit-zero and hung restart the device process; a stop asked for restarts nothing', async () => {
       const vm = await front.start();
       for (const row of ROWS) {
         expect(RESTART_TABLE[row.cause].policy, row.cause).toBe(true);

@@ -95,7 +95,10 @@ describe('restarting a device process while the VM runs', () => {
     expect(degraded.reason).toContain(
       'not restarted: it was already restarted 1 time within 60 s (the policy allows 1)',
     );
-    expect(degraded.processes.find((p) => p.name === 'rp0')?.status).toBe('failed');
+    expect(degraded.processes.find((p) => p.name === 'rp0')).toMatchObject({
+      status: 'failed',
+      notRestarted: 'it was already restarted 1 time within 60 s (the policy allows 1)',
+    });
 
     // The dead proxy: the guest reads all ones, and the main QEMU's complaints are summarised.
     expect(await guestReadsId(files.manager, run.id, LSI, 'ffff ffff')).toBe('ffff ffff');

@@ -132,31 +132,47 @@ describe('stale runs of a dead server', () => {
     await until(() => existsSync(join(middle, 'main.qmp')), 10_000, 'QEMU to listen');
     killed.kill('SIGKILL');
     await killed;
-    // A QEMU started without pdeathsig (as a hand-made launch would be) outlives its server.
-    const orphan = execa('qemu-system-x86_64', qemuArgs(newest), {
-      reject: false,
+    // A QEMU started without pdeathsig (as a hand-made launch would be) outlives its server: its
+    // parent is gone (setsid --fork's first process exits at once), as after the owner's death.
+    await execa('setsid', ['--fork', 'qemu-system-x86_64', ...qemuArgs(newest)], {
       stdin: 'ignore',
+      stdout: 'ignore',
+      stderr: 'ignore',
     });
+    // A QEMU whose parent lives and is Node.js (here: this test) belongs to a live owner whose
+    // lock was lost: never killed, its run directory left whole.
+    const owned = execa('qemu-system-x86_64', qemuArgs(oldest), { reject: false, stdin: 'ignore' });
     const reader = execa('tail', ['-f', join(newest, 'main.log')], { reject: false });
+    const qemuIn = (dir: string) =>
+      processesMentioning(dir).filter((pid) =>
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('qemu'),
+      );
+    let orphan = 0;
     try {
       await until(() => existsSync(join(newest, 'main.qmp')), 10_000, 'QEMU to listen');
+      await until(() => existsSync(join(oldest, 'main.qmp')), 10_000, 'QEMU to listen');
+      orphan = qemuIn(newest)[0] ?? 0;
+      expect(orphan).toBeGreaterThan(0);
 
       const result = await cleanStaleRuns(runsDir, { keep: 2, killGraceMs: 2_000 });
       // The orphan removes its own socket when SIGTERM ends it; the SIGKILLed one could not.
-      expect(result).toMatchObject({ runs: 3, sockets: 1, kept: 2, deleted: 1 });
-      expect(result.killed).toEqual([orphan.pid]);
-      expect(result.spared.map((s) => s.pid)).toEqual([reader.pid]);
-      const exit = await orphan;
-      // QEMU catches SIGTERM and quits by itself, which leaves its disk images consistent.
-      expect(exit.stderr).toContain('terminating on signal 15');
+      expect(result).toMatchObject({ runs: 3, live: 1, sockets: 1, kept: 2, deleted: 0 });
+      expect(result.killed).toEqual([orphan]);
+      expect(result.spared.map((s) => s.pid).sort()).toEqual([owned.pid, reader.pid].sort());
+      expect(result.spared.find((s) => s.pid === owned.pid)?.command).toMatch(
+        /; owned by live node\S* pid \d+$/,
+      );
+      await until(() => !isRunning(orphan), 5_000, 'the orphan to end');
       expect(isRunning(reader.pid ?? 0)).toBe(true);
-      expect(existsSync(oldest)).toBe(false);
+      expect(isRunning(owned.pid ?? 0)).toBe(true);
+      expect(readdirSync(oldest).sort()).toEqual(['main.log', 'main.qmp']);
       expect(readdirSync(newest)).toEqual(['main.log']);
       expect(readdirSync(middle)).toEqual(['main.log']);
     } finally {
-      orphan.kill('SIGKILL');
+      if (orphan > 0 && isRunning(orphan)) process.kill(orphan, 'SIGKILL');
+      owned.kill('SIGKILL');
       reader.kill('SIGKILL');
-      await Promise.all([orphan, reader]);
+      await Promise.all([owned, reader]);
     }
   });
 });

@@ -21,11 +21,11 @@ export function LiveLine({
       data-testid={`live-${id}`}
       data-status={live.status}
       data-pid={live.pid ?? ''}
-      title={`Emulated by ${what}: ${live.status}${live.pid === null ? '' : `, pid ${live.pid}`}`}
+      title={`Emulated by ${what}: ${live.text}${live.pid === null ? '' : `, pid ${live.pid}`}`}
     >
-      <span className="live-line__state">
+      <span className="live-line__state" data-testid={`live-state-${id}`}>
         <span className="live-line__dot" aria-hidden="true" />
-        {live.status}
+        {live.text}
       </span>
       <span className="live-line__pid mono">
         {live.pid === null ? 'no pid' : `pid ${live.pid}`}
@@ -35,9 +35,11 @@ export function LiveLine({
           className={`live-line__restarts${live.restarts > 0 ? ' is-some' : ''}`}
           data-testid={`restarts-${id}`}
           data-restarts={live.restarts}
-          title={`Restarted ${live.restarts} time${live.restarts === 1 ? '' : 's'} while the VM ran`}
+          data-left={live.left ?? ''}
+          title={`Restarted ${live.restarts} time${live.restarts === 1 ? '' : 's'} while the VM ran; ${live.budget ?? ''}`}
         >
           ↻ {live.restarts}
+          {live.left !== null && ` · ${live.left} left`}
         </span>
       )}
       {children}

@@ -1,4 +1,4 @@
-import { VM_NODE_ID, type ProcessInfo, type RunInfo } from '@mpqemu/shared';
+import { DEFAULT_RESTART_POLICY, VM_NODE_ID, type ProcessInfo, type RunInfo } from '@mpqemu/shared';
 import { describe, expect, it } from 'vitest';
 import { emptyTopology } from '../designer/doc/defaults.ts';
 import { liveRunOf, nodeLiveStates } from './live-run.ts';
@@ -19,6 +19,9 @@ function proc(name: string, devices: string[], status: ProcessInfo['status'], pi
     restarts: name === 'rp0' ? 2 : 0,
     pciSlot: null,
     jail: { confined: true, unconfinedBecause: null, networkBecause: null, observed: null },
+    policyRestarts: [],
+    restartBy: null,
+    notRestarted: null,
   } satisfies ProcessInfo;
 }
 
@@ -74,6 +77,7 @@ describe('nodeLiveStates', () => {
       run('a', {
         processes: [proc('rp0', ['lsi0'], 'failed', 41), proc('main', ['net0'], 'running', 40)],
       }),
+      0,
     );
     expect(states.get('rp0')).toMatchObject({
       status: 'failed',
@@ -85,5 +89,24 @@ describe('nodeLiveStates', () => {
     expect(states.get(VM_NODE_ID)).toMatchObject({ process: 'main', pid: 40 });
     expect(states.get('net0')).toMatchObject({ process: 'main', status: 'running' });
     expect(states.has('main')).toBe(false);
+  });
+
+  it('says which restart of its budget is under way, and what is left', () => {
+    const now = 100_000;
+    const restarting = {
+      ...proc('rp0', ['lsi0'], 'restarting', 41),
+      policyRestarts: [now - 70_000, now - 5_000, now],
+      restartBy: 'policy' as const,
+    };
+    const topology = {
+      ...emptyTopology(),
+      processes: [{ id: 'rp0', label: '', restart: DEFAULT_RESTART_POLICY }],
+    };
+    const states = nodeLiveStates(run('a', { topology, processes: [restarting] }), now);
+    expect(states.get('lsi0')).toMatchObject({
+      text: 'restarting (2 of 3 in 60 s)',
+      budget: '1 of 3 restarts left in 60 s',
+      left: 1,
+    });
   });
 });

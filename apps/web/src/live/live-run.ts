@@ -5,8 +5,11 @@
 import {
   TERMINAL_RUN_STATES,
   VM_NODE_ID,
-  type ProcessInfo,
   type ProcessJail,
+  describeBudget,
+  describeProcessState,
+  restartBudget,
+  type ProcessInfo,
   type RunInfo,
 } from '@mpqemu/shared';
 
@@ -21,6 +24,12 @@ export interface NodeLive {
   restarts: number;
   /** Its jail, as planned and as read back from /proc. */
   jail: ProcessJail;
+  /** The state in words: "restarting (2 of 3 in 60 s)", "hung: no answer for 2.0 s". */
+  text: string;
+  /** What its restart policy has left ("2 of 3 restarts left in 60 s"); null for the main QEMU. */
+  budget: string | null;
+  /** Restarts its policy may still make in its window; null for the main QEMU or "never". */
+  left: number | null;
 }
 
 /** How the open document is known to the runs: its name in the store, else its VM's name. */
@@ -50,9 +59,10 @@ export function liveRunOf(runs: Record<string, RunInfo>, doc: DocumentRef): RunI
  * The live state per canvas node id: each remote process container and the devices it emulates
  * take that process's state; the VM container and the main QEMU's devices take the main QEMU's.
  */
-export function nodeLiveStates(run: RunInfo): Map<string, NodeLive> {
+export function nodeLiveStates(run: RunInfo, now: number): Map<string, NodeLive> {
   const states = new Map<string, NodeLive>();
   for (const p of run.processes) {
+    const budget = processBudget(run, p, now);
     const live: NodeLive = {
       process: p.name,
       role: p.role,
@@ -60,9 +70,19 @@ export function nodeLiveStates(run: RunInfo): Map<string, NodeLive> {
       pid: p.pid,
       restarts: p.restarts,
       jail: p.jail,
+      text: describeProcessState(p, budget),
+      budget: p.role === 'main' ? null : describeBudget(budget),
+      left: budget?.left ?? null,
     };
     states.set(p.role === 'main' ? VM_NODE_ID : p.name, live);
     for (const device of p.devices) states.set(device, live);
   }
   return states;
+}
+
+/** The restart budget of a remote process under the policy the running document gives it. */
+export function processBudget(run: RunInfo, p: ProcessInfo, now: number) {
+  if (p.role === 'main') return null;
+  const policy = run.topology.processes.find((x) => x.id === p.name)?.restart;
+  return restartBudget(policy, p.policyRestarts, now);
 }

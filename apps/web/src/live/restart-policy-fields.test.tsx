@@ -27,6 +27,21 @@ describe('RestartPolicyFields (server-rendered markup)', () => {
       /data-testid="restart-window"[^>]*value="30"|value="30"[^>]*data-testid="restart-window"/,
     );
     expect(html).toContain('at most 5 times in 30 s');
+    // A guest reset is off unless the document asks for it.
+    expect(html).toMatch(/<input type="checkbox" data-testid="restart-reset-guest"\/>/);
+    const reset = render({
+      id: 'rp0',
+      label: '',
+      restart: {
+        mode: 'on-failure',
+        maxRestarts: 5,
+        windowSeconds: 30,
+        backoffMs: 100,
+        resetGuest: true,
+      },
+    });
+    expect(reset).toMatch(/data-testid="restart-reset-guest" checked=""/);
+    expect(reset).toContain('the guest is reset if it holds the dead device');
   });
 
   it('hides the limits when the process is never restarted', () => {

@@ -4,7 +4,7 @@ import {
   type RemoteProcess,
   type RestartPolicy,
 } from '@mpqemu/shared';
-import { NumberField, SelectField } from '../designer/inspector/fields.tsx';
+import { CheckField, NumberField, SelectField } from '../designer/inspector/fields.tsx';
 import { useEditing } from '../designer/inspector/use-editing.ts';
 
 const MODES = [
@@ -66,6 +66,15 @@ export function RestartPolicyFields({ process }: { process: RemoteProcess }) {
             onChange={(v) => v !== undefined && set({ ...onFailure, backoffMs: v }, 'backoff')}
           />
         </div>
+      )}
+      {policy.mode === 'on-failure' && onFailure.mode === 'on-failure' && (
+        <CheckField
+          label="Reset the guest if it holds the dead device"
+          testId="restart-reset-guest"
+          checked={onFailure.resetGuest === true}
+          title="When the guest does not release the device of a dead process, QMP system_reset completes the unplug; the guest reboots and loses its state"
+          onChange={(v) => set({ ...onFailure, resetGuest: v }, 'resetGuest')}
+        />
       )}
     </div>
   );

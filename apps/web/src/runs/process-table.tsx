@@ -1,4 +1,11 @@
-import type { ProcessInfo, RunInfo } from '@mpqemu/shared';
+import {
+  describeBudget,
+  describeProcessState,
+  type ProcessInfo,
+  type RunInfo,
+} from '@mpqemu/shared';
+import { processBudget } from '../live/live-run.ts';
+import { useNow } from '../live/use-now.ts';
 import { RestartButton } from '../live/restart-button.tsx';
 import { Sparkline } from './sparkline.tsx';
 import { exitText, formatBytes, processTone } from './status.ts';
@@ -21,6 +28,8 @@ export function ProcessTable({
   selected,
   onSelect,
 }: ProcessTableProps) {
+  const now = useNow(activeRun !== null);
+  const budgetOf = (p: ProcessInfo) => (activeRun ? processBudget(activeRun, p, now) : null);
   return (
     <table className="run-processes" data-testid="run-processes">
       <thead>
@@ -58,13 +67,28 @@ export function ProcessTable({
                   {p.devices.length > 0 && ` · ${p.devices.join(', ')}`}
                   {p.restarts > 0 && ` · restarted ${p.restarts}×`}
                 </span>
+                {p.role === 'remote' && activeRun !== null && (
+                  <span className="run-process__budget" data-testid="run-process-budget">
+                    {describeBudget(processBudget(activeRun, p, now))}
+                  </span>
+                )}
                 {p.error !== null && <span className="run-process__error">{p.error}</span>}
+                {p.notRestarted !== null && (
+                  <span className="run-process__error" data-testid="run-process-not-restarted">
+                    not restarted: {p.notRestarted}
+                  </span>
+                )}
                 {activeRun !== null && (
                   <RestartButton run={activeRun} process={p} testId="run-process-restart" />
                 )}
               </th>
               <td>
-                <span className={`run-chip run-tone--${processTone(p.status)}`}>{p.status}</span>
+                <span
+                  className={`run-chip run-tone--${processTone(p.status)}`}
+                  data-testid="run-process-state"
+                >
+                  {p.status === 'restarting' ? describeProcessState(p, budgetOf(p)) : p.status}
+                </span>
                 {/* Under the state, not a column of its own: the table must fit beside the console. */}
                 <span className="run-process__exit" data-testid="run-process-exit">
                   {exitText(p)}

@@ -18,6 +18,9 @@ function proc(name: string, role: ProcessInfo['role'], devices: string[]): Proce
     restarts: 0,
     pciSlot: null,
     jail: { confined: true, unconfinedBecause: null, networkBecause: null, observed: null },
+    policyRestarts: [],
+    restartBy: null,
+    notRestarted: null,
   };
 }
 

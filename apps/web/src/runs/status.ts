@@ -15,6 +15,7 @@ const RUN_TONES: Record<RunStatus, Tone> = {
 const PROCESS_TONES: Record<ProcessStatus, Tone> = {
   starting: 'busy',
   running: 'ok',
+  hung: 'bad',
   restarting: 'busy',
   exited: 'off',
   failed: 'bad',

@@ -14,5 +14,7 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = {
 /** The policy in words, for the plan and the CLI: "on failure, at most 3 restarts in 60 s". */
 export function describeRestartPolicy(policy: RestartPolicy): string {
   if (policy.mode === 'never') return 'never restarted';
-  return `restarted on failure, at most ${policy.maxRestarts} time${policy.maxRestarts === 1 ? '' : 's'} in ${policy.windowSeconds} s (backoff from ${policy.backoffMs} ms)`;
+  const reset =
+    policy.resetGuest === true ? '; the guest is reset if it holds the dead device' : '';
+  return `restarted on failure, at most ${policy.maxRestarts} time${policy.maxRestarts === 1 ? '' : 's'} in ${policy.windowSeconds} s (backoff from ${policy.backoffMs} ms)${reset}`;
 }
