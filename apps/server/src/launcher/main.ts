@@ -24,6 +24,7 @@ import type { QemuProcess } from '../runtime/qemu-process.ts';
 import { describeDelay, RestartBook } from '../runtime/restart-policy.ts';
 import { terminate } from '../runtime/terminate.ts';
 import type { EmbeddedPlan } from './embedded-plan.ts';
+import { prepareScreenDir } from './screen-dir.ts';
 
 declare const PLAN: EmbeddedPlan;
 
@@ -265,6 +266,14 @@ async function run(): Promise<void> {
   if (!setpriv)
     log('setpriv not found: QEMU will outlive this script if it is killed with SIGKILL');
   log(`starting ${embedded.title} (${embedded.plan.processes.length} QEMU processes)`);
+  const vnc = embedded.plan.processes.find((p) => p.role === 'main')?.vnc ?? null;
+  if (vnc !== null) {
+    const refused = prepareScreenDir(vnc);
+    if (refused !== null) {
+      log(`not started: the screen's folder: ${refused}`);
+      process.exit(1);
+    }
+  }
   const files = await openFiles(embedded);
   const launcher = new Launcher(embedded, files, setpriv ? pdeathsigWrapper(setpriv) : []);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

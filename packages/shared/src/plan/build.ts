@@ -5,12 +5,14 @@
 import type { Capabilities } from '../capabilities.ts';
 import type { Problem } from '../problems.ts';
 import type { Device, Drive, Topology } from '../schema.ts';
+import { hasScreen } from '../screen.ts';
 import { RESERVED_SLOTS } from '../validate/pci.ts';
 import { classic, flag, json, toLaunchArgv, value, type PlanArg } from './args.ts';
 import { deviceArgs, pciAddr } from './devices.ts';
 import {
   FIRST_CHANNEL_FD,
   SANDBOX,
+  SCREEN_DIR,
   type Channel,
   type LaunchPlan,
   type PlannedProcess,
@@ -52,8 +54,9 @@ export function buildPlan(
   const proxied = channels.map((c) => c.device);
   const pciSlots = assignSlots(topology, [...local.map((d) => d.id), ...proxied]);
   const spares = spareFds(topology, FIRST_CHANNEL_FD + channels.length);
+  const vnc = hasScreen(topology) ? vncSocket(runDir) : null;
   processes.push(
-    mainProcess(topology, caps, local, drivesOf, { channels, spares }, pciSlots, bootDrive),
+    mainProcess(topology, caps, local, drivesOf, { channels, spares, vnc }, pciSlots, bootDrive),
   );
   return {
     runDir,
@@ -104,6 +107,11 @@ function assignSlots(topology: Topology, onBus: readonly string[]): Record<strin
     taken.add(next);
   }
   return slots;
+}
+
+/** Where the main QEMU serves its screen: a fixed name in the run directory's own folder. */
+function vncSocket(runDir: string): string {
+  return `${runDir.replace(/\/+$/, '')}/${SCREEN_DIR}/vnc.sock`;
 }
 
 function groupDrives(drives: readonly Drive[]): Map<string, Drive[]> {
@@ -174,6 +182,7 @@ function remoteProcess(
     fds: { [String(channel.remoteFd)]: device.id },
     qmpFd,
     serialFd: null,
+    vnc: null,
     devices: [device.id],
     restart: topology.processes.find((p) => p.id === id)?.restart ?? null,
   };
@@ -184,7 +193,11 @@ function mainProcess(
   caps: Capabilities,
   local: readonly Device[],
   drivesOf: Map<string, Drive[]>,
-  { channels, spares }: { channels: readonly Channel[]; spares: readonly number[] },
+  {
+    channels,
+    spares,
+    vnc,
+  }: { channels: readonly Channel[]; spares: readonly number[]; vnc: string | null },
   pciSlots: Record<string, number>,
   bootDrive: string | undefined,
 ): PlannedProcess {
@@ -226,6 +239,8 @@ function mainProcess(
     if (vm.boot.initrd !== '') args.push(value('-initrd', vm.boot.initrd));
     if (vm.boot.append !== '') args.push(value('-append', vm.boot.append));
   }
+  // RFB on a unix socket only: a TCP port would be open to every local user (and beyond).
+  if (vnc !== null) args.push(classic('-vnc', { vnc: `unix:${vnc}` }, 'vnc'));
   for (const device of local) {
     const slot = pciSlots[device.id];
     args.push(...deviceArgs(device, drivesOf.get(device.id) ?? [], { slot, bootDrive }));
@@ -251,6 +266,7 @@ function mainProcess(
     fds,
     qmpFd,
     serialFd,
+    vnc,
     devices: local.map((d) => d.id),
     restart: null,
   };
