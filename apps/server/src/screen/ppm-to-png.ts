@@ -16,7 +16,7 @@ export interface RgbImage {
 const MAX_SIDE = 16_384;
 
 /** Thrown for a file that is not the P6 QEMU writes. */
-export class PpmError extends Error {}
+class PpmError extends Error {}
 
 /** Parses QEMU's screendump PPM: `P6`, width, height, maxval 255, one whitespace, the pixels. */
 export function parsePpm(data: Buffer): RgbImage {
