@@ -1,3 +1,4 @@
+import { shellQuote } from './plan/render.ts';
 import type { Topology } from './schema.ts';
 
 /**
@@ -6,4 +7,12 @@ import type { Topology } from './schema.ts';
  */
 export function hasScreen(topology: Pick<Topology, 'devices'>): boolean {
   return topology.devices.some((d) => d.family === 'display' && d.placement.kind === 'main');
+}
+
+/**
+ * The one line that opens a desktop viewer on a screen's socket: virt-viewer's `remote-viewer`
+ * takes a unix socket as a `vnc+unix://` URI, so no TCP port is needed here either.
+ */
+export function viewerCommand(socket: string): string {
+  return `remote-viewer ${shellQuote(`vnc+unix://${socket}`)}`;
 }

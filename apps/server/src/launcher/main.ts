@@ -8,7 +8,7 @@
 import { realpathSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { resolve } from 'node:path';
-import type { Confinement } from '@mpqemu/shared';
+import { viewerCommand, type Confinement } from '@mpqemu/shared';
 import { openHostFile } from '../images/open-file.ts';
 import { findExecutable } from '../probe/binary.ts';
 import { messageOf } from '../runtime/errors.ts';
@@ -24,7 +24,7 @@ import type { QemuProcess } from '../runtime/qemu-process.ts';
 import { describeDelay, RestartBook } from '../runtime/restart-policy.ts';
 import { terminate } from '../runtime/terminate.ts';
 import type { EmbeddedPlan } from './embedded-plan.ts';
-import { prepareScreenDir } from './screen-dir.ts';
+import { privateScreen } from './screen-dir.ts';
 
 declare const PLAN: EmbeddedPlan;
 
@@ -162,6 +162,9 @@ class Launcher {
     }
     this.running = true;
     log('running');
+    if (main.vnc !== null) {
+      log(`screen: VNC on ${main.vnc}; view it with: ${viewerCommand(main.vnc)}`);
+    }
   }
 
   private attachConsole(serial: Socket): void {
@@ -266,15 +269,9 @@ async function run(): Promise<void> {
   if (!setpriv)
     log('setpriv not found: QEMU will outlive this script if it is killed with SIGKILL');
   log(`starting ${embedded.title} (${embedded.plan.processes.length} QEMU processes)`);
-  const vnc = embedded.plan.processes.find((p) => p.role === 'main')?.vnc ?? null;
-  if (vnc !== null) {
-    const refused = prepareScreenDir(vnc);
-    if (refused !== null) {
-      log(`not started: the screen's folder: ${refused}`);
-      process.exit(1);
-    }
-  }
   const files = await openFiles(embedded);
+  const screen = privateScreen(embedded.plan);
+  if (screen) process.on('exit', () => screen.remove());
   const launcher = new Launcher(embedded, files, setpriv ? pdeathsigWrapper(setpriv) : []);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => void launcher.stop(0));

@@ -1,27 +1,31 @@
 /**
- * The exported launcher's screen folder. Its run directory is a fixed name (`/tmp/mpqemu-<vm>`
- * by default) that another local user could have made first, to be handed the VM's screen: each
- * level is made 0700 here, and refused unless it is a real directory of ours that nobody else
- * can enter.
+ * The exported launcher's screen folder. The plan names its run directory once, at export
+ * (`/tmp/mpqemu-<vm>` by default): two launches of one VM would bind one socket path, the second
+ * taking the first one's screen, and another local user could have made that folder first. So
+ * each launch serves its screen from a fresh private folder (mkdtemp, 0700) and the main QEMU's
+ * `-vnc` is pointed there before it starts.
  */
-import { lstatSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { escapeClassic, SCREEN_DIR, type LaunchPlan } from '@mpqemu/shared';
 
-/** Makes `<runDir>/screen` for the socket at `vnc`; returns why not, or null when it is safe. */
-export function prepareScreenDir(vnc: string): string | null {
-  const screen = dirname(vnc);
-  for (const dir of [dirname(screen), screen]) {
-    try {
-      mkdirSync(dir, { mode: 0o700 });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return `cannot make ${dir}: ${String(e)}`;
-    }
-    const st = lstatSync(dir);
-    if (!st.isDirectory()) return `${dir} is not a directory`;
-    if (st.uid !== process.getuid?.()) return `${dir} belongs to another user (uid ${st.uid})`;
-    if ((st.mode & 0o077) !== 0) {
-      return `${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)}); make it 0700`;
-    }
-  }
-  return null;
+/** A launch's own screen folder: where its socket is, and how to remove it at the end. */
+export interface PrivateScreen {
+  socket: string;
+  remove(): void;
+}
+
+/** Moves the main QEMU's screen socket of `plan` into a fresh private folder (mutates `plan`). */
+export function privateScreen(plan: LaunchPlan): PrivateScreen | null {
+  const main = plan.processes.find((p) => p.role === 'main');
+  if (!main?.vnc) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'mpqemu-screen-'));
+  mkdirSync(join(dir, SCREEN_DIR), { mode: 0o700 });
+  const socket = join(dir, SCREEN_DIR, 'vnc.sock');
+  const planned = main.argv.indexOf(`unix:${escapeClassic(main.vnc)}`);
+  if (main.argv[planned - 1] !== '-vnc') throw new Error(`the plan's -vnc is not ${main.vnc}`);
+  main.argv[planned] = `unix:${escapeClassic(socket)}`;
+  main.vnc = socket;
+  return { socket, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
