@@ -14,6 +14,7 @@ const benches = [
   'bench/live-bench.ts',
   'bench/handshake-bench.ts',
   'bench/web-bench.ts',
+  'bench/screen-bench.ts',
 ];
 let failures = 0;
 // The CLI and web benchmarks run the compiled server and CLI.
