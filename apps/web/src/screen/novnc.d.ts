@@ -1,5 +1,5 @@
 /**
- * The part of noVNC's RFB client (docs/API.md of @novnc/novnc 1.7) that the screen uses. The
+ * The part of noVNC's RFB client (the API document of @novnc/novnc 1.7) that the screen uses. The
  * DefinitelyTyped package describes an older layout (`lib/rfb`), not 1.7's ESM export.
  */
 declare module '@novnc/novnc' {
