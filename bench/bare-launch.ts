@@ -40,7 +40,13 @@ export function bareSpawn(plan: BarePlan, output: 'pipe' | 'ignore' = 'pipe') {
   const launched = launchPlan(
     {
       runDir: '',
-      processes: plan.processes.map((p) => ({ ...p, args: [], devices: [], restart: null })),
+      processes: plan.processes.map((p) => ({
+        ...p,
+        args: [],
+        devices: [],
+        restart: null,
+        vnc: null,
+      })),
       channels: [],
       pciSlots: {},
       problems: [],

@@ -15,6 +15,7 @@ const benches = [
   'bench/handshake-bench.ts',
   'bench/jail-bench.ts',
   'bench/web-bench.ts',
+  'bench/screen-bench.ts',
 ];
 let failures = 0;
 // The CLI and web benchmarks run the compiled server and CLI.

@@ -3,9 +3,10 @@
 #   vmlinuz    Debian 12 cloud kernel (linux-image-*-cloud-amd64)
 #   initrd.gz  newc cpio (gzip): busybox-static, a few virtio modules and an /init that prints
 #              "mpqemu-guest: booted", one "mpqemu-guest: pci <slot> <vendor>:<device>" line per
-#              PCI device, "mpqemu-guest: pci-done", then runs a shell on the console and powers off
-#              when that shell exits.
-#   STAMP      "<kernel package> <version>"; written last, so only a complete build has one.
+#              PCI device, "mpqemu-guest: pci-done" (on the serial console and on tty1, the
+#              screen of a VM with a display), then runs a shell on the console and powers off
+#              when that shell exits; a second shell runs on tty1.
+#   STAMP      "<kernel package> <version> recipe <sha256 of this script>"; written last, so only a complete build has one.
 # Only Debian packages are used (apt-get download + dpkg -x), no other network access.
 # Idempotent: when the outputs exist and STAMP matches the candidate kernel package, exits at once.
 # Tools: bash, coreutils, apt-get (+ apt-cache), dpkg, cpio, gzip, find.
@@ -79,7 +80,9 @@ fi
 [ -n "$kpkg" ] || die "could not find the kernel package behind $kernel_meta (apt-cache depends)"
 kver="$(candidate_version "$kpkg")"
 [ -n "$kver" ] || die "no candidate version for $kpkg"
-stamp="$kpkg $kver"
+# The recipe's own hash is part of the stamp: a changed /init (or module list) rebuilds the guest.
+recipe="$(sha256sum "${BASH_SOURCE[0]}")"
+stamp="$kpkg $kver recipe ${recipe%% *}"
 
 if outputs_present && [ "$(cat "$out_dir/STAMP")" = "$stamp" ]; then
   log "up to date ($stamp) in $out_dir"
@@ -152,7 +155,14 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=linux
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null || true
 [ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
-echo "mpqemu-guest: booted"
+# /dev/console is the last console= of the kernel command line (ttyS0); the screen's terminal
+# (tty1, present whenever the kernel has virtual terminals) gets the same lines, so a VM with a
+# display shows them too.
+say() {
+  echo "$@"
+  echo "$@" 2>/dev/null >/dev/tty1 || true
+}
+say "mpqemu-guest: booted"
 # Load the modules in the background: with a proxied virtio-blk under TCG the device gets no
 # interrupts and insmod virtio_blk blocks forever in the partition scan. Wait at most ~3 s for it.
 rm -f /tmp/.modules-done
@@ -166,24 +176,30 @@ rm -f /tmp/.modules-done
 i=0
 while [ ! -e /tmp/.modules-done ] && [ "$i" -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
 [ -e /tmp/.modules-done ] ||
-  echo "mpqemu-guest: warning: insmod $(cat /tmp/.modules-current) still running after 3 s (device I/O not answering?)"
+  say "mpqemu-guest: warning: insmod $(cat /tmp/.modules-current) still running after 3 s (device I/O not answering?)"
 # ACPI power button (QMP system_powerdown): no acpid here, so read one event from its input device
 # and power off.
 for e in /sys/class/input/event*; do
   [ "$(cat "$e/device/name" 2>/dev/null)" = "Power Button" ] || continue
   (dd if="/dev/input/${e##*/}" of=/dev/null bs=24 count=1 2>/dev/null &&
-    echo "mpqemu-guest: power button" && poweroff -f) &
+    say "mpqemu-guest: power button" && poweroff -f) &
 done
 for d in /sys/bus/pci/devices/*; do
   [ -r "$d/vendor" ] || continue
   v=$(cat "$d/vendor"); p=$(cat "$d/device")
   v=${v#0x}; p=${p#0x}
-  echo "mpqemu-guest: pci ${d##*/} $(echo "$v:$p" | tr 'A-F' 'a-f')"
+  say "mpqemu-guest: pci ${d##*/} $(echo "$v:$p" | tr 'A-F' 'a-f')"
 done
-echo "mpqemu-guest: pci-done"
+say "mpqemu-guest: pci-done"
 export PS1='guest# '
+# A second shell on the first virtual terminal, for a VM with a display: what the screen shows
+# and what its keyboard types (tests type into it through VNC). Respawned if it exits; setsid -c
+# makes tty1 its controlling terminal so Ctrl+C works there.
+if [ -c /dev/tty1 ]; then
+  (while :; do setsid -c sh </dev/tty1 >/dev/tty1 2>&1; sleep 1; done) &
+fi
 setsid cttyhack sh || sh
-echo "mpqemu-guest: poweroff"
+say "mpqemu-guest: poweroff"
 poweroff -f
 EOF
 chmod 755 "$r/init"

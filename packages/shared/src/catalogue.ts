@@ -5,7 +5,7 @@
  * special-casing models. A host's own doctor results override it (proxySupport).
  */
 
-export type DeviceFamily = 'storage' | 'block' | 'net' | 'other';
+export type DeviceFamily = 'storage' | 'block' | 'net' | 'display' | 'other';
 export type DriveModel = 'scsi-hd' | 'scsi-cd' | 'disk-image';
 export type ChildBus = 'scsi' | 'drive-slot';
 
@@ -48,6 +48,14 @@ export interface DriveModelInfo {
 }
 
 const SCSI_DRIVES = ['scsi-hd', 'scsi-cd'] as const;
+
+/**
+ * Why a display stays in the main QEMU: the screen the user sees (VNC, QMP screendump) is the
+ * console of the QEMU that emulates the card, and a remote process has none (`-display none`);
+ * the proxy forwards BARs only, not VGA's legacy ports and memory window. Not measured as a proxy.
+ */
+export const DISPLAY_IN_MAIN =
+  "Its screen is the console of the QEMU that emulates it, and only the main QEMU has one (VNC and screendump); the proxy also forwards PCI BARs only, not VGA's legacy ports and memory window.";
 
 // `as const` keeps each model name and family literal, so the per-family lists below (and the
 // schema's enums built from them) are derived from this one table.
@@ -137,6 +145,38 @@ const CATALOGUE = [
     },
   },
   {
+    model: 'VGA',
+    family: 'display',
+    label: 'Standard VGA',
+    description: 'Bochs VBE VGA with legacy text mode: the screen any guest can draw on.',
+    pciId: '1234:1111',
+    proxy: { status: 'unsupported', reason: DISPLAY_IN_MAIN },
+  },
+  {
+    model: 'bochs-display',
+    family: 'display',
+    label: 'Bochs display',
+    description: 'Framebuffer without legacy VGA; the guest needs the bochs DRM driver to draw.',
+    pciId: '1234:1111',
+    proxy: { status: 'unsupported', reason: DISPLAY_IN_MAIN },
+  },
+  {
+    model: 'virtio-vga',
+    family: 'display',
+    label: 'virtio-vga',
+    description: 'Paravirtual GPU with a VGA-compatible text mode for boot.',
+    pciId: '1af4:1050',
+    proxy: { status: 'unsupported', reason: DISPLAY_IN_MAIN },
+  },
+  {
+    model: 'virtio-gpu-pci',
+    family: 'display',
+    label: 'virtio-gpu',
+    description: 'Paravirtual GPU without VGA; the guest needs the virtio-gpu driver to draw.',
+    pciId: '1af4:1050',
+    proxy: { status: 'unsupported', reason: DISPLAY_IN_MAIN },
+  },
+  {
     model: 'pci-testdev',
     family: 'other',
     label: 'PCI test device',
@@ -198,6 +238,7 @@ function modelsOf<F extends DeviceFamily>(family: F): readonly [ModelOf<F>, ...M
 export const STORAGE_MODELS = modelsOf('storage');
 export const BLOCK_MODELS = modelsOf('block');
 export const NET_MODELS = modelsOf('net');
+export const DISPLAY_MODELS = modelsOf('display');
 export const OTHER_MODELS = modelsOf('other');
 
 /** Image formats we accept; always passed explicitly, never probed. */

@@ -19,6 +19,7 @@ export * from './new-image.ts';
 export * from './confine.ts';
 export * from './resolve-paths.ts';
 export * from './runs.ts';
+export * from './screen.ts';
 export * from './qmp-ops.ts';
 export * from './edit/index.ts';
 export * from './import/index.ts';

@@ -8,6 +8,7 @@ import { DEFAULT_RESTART_POLICY } from './live/restart-policy.ts';
 import {
   BLOCK_MODELS,
   IMAGE_FORMATS,
+  DISPLAY_MODELS,
   NET_MODELS,
   OTHER_MODELS,
   STORAGE_MODELS,
@@ -70,6 +71,13 @@ export const NetDeviceSchema = z.strictObject({
   backend: NetBackendSchema,
 });
 
+/** A graphics card; the validator keeps it in the main QEMU, whose screen the UI shows. */
+export const DisplayDeviceSchema = z.strictObject({
+  ...deviceBase,
+  family: z.literal('display'),
+  model: z.enum(DISPLAY_MODELS),
+});
+
 export const OtherDeviceSchema = z.strictObject({
   ...deviceBase,
   family: z.literal('other'),
@@ -80,6 +88,7 @@ export const DeviceSchema = z.discriminatedUnion('family', [
   StorageDeviceSchema,
   BlockDeviceSchema,
   NetDeviceSchema,
+  DisplayDeviceSchema,
   OtherDeviceSchema,
 ]);
 
@@ -170,6 +179,7 @@ export type Placement = z.infer<typeof PlacementSchema>;
 export type StorageDevice = z.infer<typeof StorageDeviceSchema>;
 export type BlockDevice = z.infer<typeof BlockDeviceSchema>;
 export type NetDevice = z.infer<typeof NetDeviceSchema>;
+export type DisplayDevice = z.infer<typeof DisplayDeviceSchema>;
 export type OtherDevice = z.infer<typeof OtherDeviceSchema>;
 export type Device = z.infer<typeof DeviceSchema>;
 export type Drive = z.infer<typeof DriveSchema>;

@@ -136,6 +136,8 @@ function deviceFor(id: string, i: number, c: DeviceChoice): DeviceInput {
           hostForwards: c.forward ? [{ protocol: 'tcp', hostPort: 20_000 + i, guestPort: 22 }] : [],
         },
       } as DeviceInput;
+    case 'display':
+      return { ...base, family: 'display', model: c.model.model } as DeviceInput;
     case 'other':
       return { ...base, family: 'other', model: c.model.model } as DeviceInput;
   }

@@ -49,6 +49,22 @@ describe('planLaunch', () => {
     expect(argsOf(proxied, '-m')).toEqual(['256M']);
   });
 
+  it("serves the screen of a display device on the run directory's socket only", () => {
+    const withDisplay = plan(
+      topo({ processes: rps('rp0'), devices: [dev.vga('vga0'), dev.lsi('lsi0', remote('rp0'))] }),
+    );
+    const main = proc(withDisplay, 'main');
+    expect(main.vnc).toBe('/run/r/screen/vnc.sock');
+    expect(argsOf(main, '-vnc')).toEqual(['unix:/run/r/screen/vnc.sock']);
+    expect(deviceById(main, 'vga0')).toEqual({ driver: 'VGA', id: 'vga0', addr: '0x2' });
+    expect(proc(withDisplay, 'rp0').vnc).toBeNull();
+    expect(argsOf(proc(withDisplay, 'rp0'), '-vnc')).toEqual([]);
+
+    const headless = proc(plan(topo({ devices: [dev.lsi('lsi0')] })), 'main');
+    expect(headless.vnc).toBeNull();
+    expect(argsOf(headless, '-vnc')).toEqual([]);
+  });
+
   it('starts remote processes first, in document order, then the main QEMU', () => {
     const p = plan(
       topo({

@@ -315,6 +315,18 @@ const CASES: RuleCase[] = [
     codes: ['placement.unknown-process', 'remote.empty'],
   },
   {
+    name: "display device proxied: its screen would be nobody's console",
+    code: 'proxy.unsupported',
+    severity: 'error',
+    path: 'devices[0].placement',
+    nodeIds: ['vga0', 'rp0'],
+    bad: topo({ processes: [rp('rp0')], devices: [dev.vga('vga0', remote('rp0'))] }),
+    fixed: topo({
+      processes: [rp('rp0')],
+      devices: [dev.vga('vga0'), dev.lsi('lsi0', remote('rp0'))],
+    }),
+  },
+  {
     name: 'MSI-X device (nvme) proxied',
     code: 'proxy.unsupported',
     severity: 'error',

@@ -4,7 +4,9 @@
  */
 import { createInterface } from 'node:readline/promises';
 import {
+  hasScreen,
   TERMINAL_RUN_STATES,
+  viewerCommand,
   validate,
   type Problem,
   type RunInfo,
@@ -69,6 +71,16 @@ export async function claimDataDir(dataDir: string): Promise<Claim> {
   }
 }
 
+/** Where the running VM's screen is and how to open it, or why not (it may have died meanwhile). */
+function screenLine(manager: RunManager, runId: string): string {
+  try {
+    const { socket } = manager.screen(runId);
+    return `[mpqemu] screen: VNC on ${socket}; view it with: ${viewerCommand(socket)}\n`;
+  } catch (e) {
+    return `[mpqemu] screen: ${(e as Error).message}\n`;
+  }
+}
+
 /** Prints the steps and status changes of a run as they happen; resolves with the last snapshot. */
 async function follow(
   manager: RunManager,
@@ -92,6 +104,7 @@ async function follow(
         timings.printed = true;
       }
       io.stderr(`[mpqemu] ${status}${info.reason ? `: ${info.reason}` : ''}\n`);
+      if (status === 'running' && hasScreen(info.topology)) io.stderr(screenLine(manager, runId));
     }
     if (TERMINAL_RUN_STATES.includes(info.status)) break;
   }

@@ -44,6 +44,8 @@ function device(model: string, instance: Instance): DeviceInput {
         model: model as 'e1000e',
         backend: { type: 'user', hostForwards: [] },
       };
+    case 'display':
+      return { ...base, family, model: model as 'VGA' };
     case 'other':
       return { ...base, family, model: model as 'pci-testdev' };
     default:

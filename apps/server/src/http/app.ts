@@ -3,7 +3,7 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { createContext, type Services } from '../context.ts';
 import { appRouter } from '../router/index.ts';
-import { feedLimit } from '../security/feed-limit.ts';
+import { feedLimit, type FeedCounter } from '../security/feed-limit.ts';
 import { securityGuard, type GuardOptions } from '../security/guard.ts';
 import { CONTENT_SECURITY_POLICY, securityHeaders } from '../security/headers.ts';
 import { refuse } from '../security/refuse.ts';
@@ -30,6 +30,8 @@ export interface AppOptions {
   web?: WebFront | undefined;
   webDist?: string | undefined;
   log: (message: string) => void;
+  /** Live feeds per client, shared with the screens' sockets (server.ts). */
+  feeds?: FeedCounter;
 }
 
 export function createApp(options: AppOptions): Express {
@@ -41,7 +43,7 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.use(securityHeaders(web.contentSecurityPolicy));
   app.use(securityGuard(options.guard));
-  app.use('/trpc', feedLimit(isFeed));
+  app.use('/trpc', feedLimit(isFeed, options.feeds));
   app.use(
     '/trpc',
     createExpressMiddleware({

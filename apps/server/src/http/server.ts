@@ -7,7 +7,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Services } from '../context.ts';
 import { hostPolicy, type HostPolicy } from '../security/hosts.ts';
-import { refuseUpgrades } from '../security/upgrade.ts';
+import { guardUpgrades } from '../security/upgrade.ts';
+import { FeedCounter } from '../security/feed-limit.ts';
+import type { GuardOptions } from '../security/guard.ts';
+import { screenRoute } from '../screen/screen-route.ts';
 import { createTokenVerifier } from '../security/verifier.ts';
 import { createApp, type WebFront } from './app.ts';
 
@@ -61,17 +64,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? ((m: string) => console.error(m));
   let port = options.port;
   let policy: HostPolicy = hostPolicy(options.host, port);
+  const guard: GuardOptions = {
+    policy: () => policy,
+    // Cookies are shared by every port of a host: one name per port keeps two servers apart.
+    cookieName: () => `mpqemu-studio-${port}`,
+    verifier: createTokenVerifier(options.token),
+  };
+  // One count per client for the API's feeds and the screens' sockets together.
+  const feeds = new FeedCounter();
   const app = createApp({
     services: options.services,
     webDist: options.webDist,
     web: options.web,
     log,
-    guard: {
-      policy: () => policy,
-      // Cookies are shared by every port of a host: one name per port keeps two servers apart.
-      cookieName: () => `mpqemu-studio-${port}`,
-      verifier: createTokenVerifier(options.token),
-    },
+    guard,
+    feeds,
   });
   const limits = { ...SOCKET_LIMITS, ...options.limits };
   const server = createServer(
@@ -89,7 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // exhausted our descriptors) gets the same short deadline for its first request here.
   server.on('connection', (socket: Socket) => socket.setTimeout(limits.headersTimeoutMs));
   server.on('request', (req: IncomingMessage) => req.socket.setTimeout(limits.idleSocketMs));
-  refuseUpgrades(server);
+  guardUpgrades(server, screenRoute({ guard, feeds, runs: () => options.services.runs, log }));
   server.listen(options.port, options.host);
   await Promise.race([
     once(server, 'listening'),

@@ -8,7 +8,7 @@
 import { realpathSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { resolve } from 'node:path';
-import type { Confinement } from '@mpqemu/shared';
+import { viewerCommand, type Confinement } from '@mpqemu/shared';
 import { openHostFile } from '../images/open-file.ts';
 import { findExecutable } from '../probe/binary.ts';
 import { messageOf } from '../runtime/errors.ts';
@@ -29,6 +29,7 @@ import {
 import { causeOf, describeDelay, RestartBook } from '../runtime/restart-policy.ts';
 import { terminate } from '../runtime/terminate.ts';
 import type { EmbeddedPlan } from './embedded-plan.ts';
+import { privateScreen } from './screen-dir.ts';
 
 declare const PLAN: EmbeddedPlan;
 
@@ -165,6 +166,9 @@ class Launcher {
     }
     this.running = true;
     log('running');
+    if (main.vnc !== null) {
+      log(`screen: VNC on ${main.vnc}; view it with: ${viewerCommand(main.vnc)}`);
+    }
   }
 
   private attachConsole(serial: Socket): void {
@@ -287,6 +291,8 @@ async function run(): Promise<void> {
   }
   log(`starting ${embedded.title} (${embedded.plan.processes.length} QEMU processes)`);
   const files = await openFiles(embedded);
+  const screen = privateScreen(embedded.plan);
+  if (screen) process.on('exit', () => screen.remove());
   const launcher = new Launcher(embedded, files);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => void launcher.stop(0));

@@ -83,6 +83,14 @@ export const runsRouter = router({
       const result = await ctx.runs.qmp(input.runId, input.process, input.op);
       return { runId: input.runId, process: input.process, op: input.op, result };
     }),
+  /**
+   * A still of the VM's screen (QMP screendump, converted to PNG by the server). A mutation: it
+   * has QEMU write a file. Refused (PRECONDITION_FAILED) without a display or a running VM.
+   */
+  screenshot: publicProcedure.input(RunRef).mutation(async ({ ctx, input }) => {
+    const shot = await ctx.runs.screenshot(input.runId);
+    return { width: shot.width, height: shot.height, pngBase64: shot.png.toString('base64') };
+  }),
   /** Replaces a remote process without rebooting the guest (docs/live.md); resolves when it is back. */
   restartProcess: publicProcedure
     .input(z.strictObject({ runId: RunIdSchema, process: z.string().min(1).max(128) }))

@@ -11,6 +11,7 @@ import { hostProblems, type HostContext } from './host-check.ts';
 import type { RunManagerOptions } from './manager-options.ts';
 import { prepareLive } from './live-prepare.ts';
 import { runQmpOperation } from './qmp-ops.ts';
+import { screenOf, screenshot } from './screen.ts';
 import { refusal } from './refusal.ts';
 import { RunRegistry } from './registry.ts';
 import { consoleOutput, processLogs, runEvents, runStats } from './run-feeds.ts';
@@ -72,6 +73,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     },
     stats: (runId, signal) => runStats(lookup(runId), signal),
     qmp: (runId, process, op) => runQmpOperation(lookup(runId), process, op),
+    screen: (runId) => screenOf(lookup(runId)),
+    screenshot: (runId) => screenshot(lookup(runId)),
     filesInUse: () => registry.filesInUse(),
     async restartProcess(runId, process) {
       const run = lookup(runId);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   DEFAULT_ISOLATION,
   passFilesByFd,
@@ -82,7 +82,7 @@ export async function startRun(
     const unconfined = checked.warnings.filter((w) => w.code === 'host.unconfined');
     acknowledge([...planned.problems, ...unconfined], startOptions.acknowledged ?? []);
     const byFd = passFilesByFd(planned);
-    await makeRunDir(dir, runsDirMade, options.timings);
+    await makeRunDir(dir, screenDir(byFd), runsDirMade, options.timings);
     const gathered = { id, dir, plan: byFd, checked, caps, topology, startOptions };
     const run = newRun(options, gathered, ctx.registry.publish);
     handedOver = true;
@@ -137,9 +137,32 @@ function acknowledge(problems: readonly Problem[], acknowledgedCodes: readonly s
   );
 }
 
-/** Makes the run's own directory, once the runs' folder (made since the start began) exists. */
+/**
+ * The folder of the main QEMU's screen socket, when the VM has a display; refused when the
+ * socket's path is longer than a unix socket address can hold (QEMU would fail to bind it).
+ */
+function screenDir(plan: LaunchPlan): string | null {
+  const vnc = plan.processes.find((p) => p.role === 'main')?.vnc ?? null;
+  if (vnc === null) return null;
+  if (Buffer.byteLength(vnc) > MAX_SOCKET_PATH) {
+    throw refusal(
+      `the screen's socket ${vnc} is longer than a unix socket path may be (${MAX_SOCKET_PATH} bytes); choose a shorter data directory`,
+      'host.data-dir',
+    );
+  }
+  return dirname(vnc);
+}
+
+/** sun_path is 108 bytes on Linux, the last one the terminating NUL. */
+const MAX_SOCKET_PATH = 107;
+
+/**
+ * Makes the run's own directory, once the runs' folder (made since the start began) exists, and
+ * in it the screen's own folder: only QEMU's socket lives there, so a jail can bind just it.
+ */
 async function makeRunDir(
   dir: string,
+  screen: string | null,
   runsDirMade: Promise<Error | null>,
   timings: Timings | undefined,
 ): Promise<void> {
@@ -148,6 +171,7 @@ async function makeRunDir(
       const failed = await runsDirMade;
       if (failed) throw failed;
       await mkdir(dir, { mode: 0o700 });
+      if (screen !== null) await mkdir(screen, { mode: 0o700 });
     });
   } catch (e) {
     throw refusal(

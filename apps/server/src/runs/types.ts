@@ -77,6 +77,13 @@ export interface RunManager {
    * with QMP's `return` value. Throws UnknownRun, or QmpRefused when the op does not apply.
    */
   qmp(runId: string, process: string, op: QmpOperation): Promise<unknown>;
+  /**
+   * Where the run's screen is served (its main QEMU's VNC socket) and a signal aborted when the
+   * run stops. Throws UnknownRun, or QmpRefused when the VM has no display or is not running.
+   */
+  screen(runId: string): ScreenTarget;
+  /** A still of the run's screen as PNG (QMP screendump); refused like screen(). */
+  screenshot(runId: string): Promise<Screenshot>;
   /** Real path of every image, kernel and initrd a live run holds → the ids of those runs. */
   filesInUse(): ReadonlyMap<string, readonly string[]>;
   /**
@@ -124,4 +131,17 @@ export class QmpRefused extends Error {
     super(message);
     this.name = 'QmpRefused';
   }
+}
+
+/** A running VM's screen: its VNC unix socket, and a signal that aborts when the run stops. */
+export interface ScreenTarget {
+  socket: string;
+  stopping: AbortSignal;
+}
+
+/** A still of the screen, as a PNG file. */
+export interface Screenshot {
+  png: Buffer;
+  width: number;
+  height: number;
 }

@@ -5,6 +5,7 @@
  */
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { HostPolicy } from './hosts.ts';
 import { refuse } from './refuse.ts';
 import type { TokenVerifier } from './verifier.ts';
@@ -20,7 +21,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 type Auth = 'bearer' | 'cookie' | null;
 
-function authOf(req: Request, opts: GuardOptions): Auth {
+function authOf(req: IncomingMessage, opts: GuardOptions): Auth {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) {
     return opts.verifier.matchesToken(header.slice('Bearer '.length).trim()) ? 'bearer' : null;
@@ -105,4 +106,39 @@ export function securityGuard(opts: GuardOptions): RequestHandler {
     }
     next();
   };
+}
+
+/** Why a WebSocket handshake is refused, as an HTTP status and words; null when it may proceed. */
+export interface UpgradeRefusal {
+  status: number;
+  message: string;
+}
+
+/**
+ * The gate of a WebSocket handshake, which never reaches the middleware above: the same Host
+ * allow-list, token and exact Origin. A browser always sends Origin on a handshake and the
+ * cookie rides along cross-site with it, so a cookie without our Origin is refused (WebSockets
+ * have no same-origin policy of their own); a Bearer token (scripts) may come without one.
+ */
+export function upgradeRefusal(req: IncomingMessage, opts: GuardOptions): UpgradeRefusal | null {
+  const { allowedHosts, allowedOrigins } = opts.policy();
+  const host = req.headers.host?.toLowerCase();
+  if (host === undefined || !allowedHosts.has(host)) {
+    return { status: 403, message: 'Forbidden: unrecognised Host header.' };
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && !allowedOrigins.has(origin)) {
+    return { status: 403, message: 'Forbidden: cross-origin WebSocket.' };
+  }
+  const auth = authOf(req, opts);
+  if (auth === null) {
+    return {
+      status: 401,
+      message: 'Unauthorised: the screen needs the cookie or Authorization: Bearer <token>.',
+    };
+  }
+  if (auth === 'cookie' && origin === undefined) {
+    return { status: 403, message: 'Forbidden: a WebSocket with a cookie needs an Origin header.' };
+  }
+  return null;
 }

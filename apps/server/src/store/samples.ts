@@ -26,7 +26,7 @@ const DESCRIPTIONS: Record<string, { title: string; description: string }> = {
   rich: {
     title: 'Three remote processes',
     description:
-      'An LSI SCSI controller, an e1000e NIC and a virtio disk each in their own process, a virtio NIC in the VM.',
+      'An LSI SCSI controller, an e1000e NIC and a virtio disk each in their own process, a virtio NIC and a VGA screen in the VM.',
   },
 };
 

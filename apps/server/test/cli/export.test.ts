@@ -1,5 +1,6 @@
+import { existsSync, statSync } from 'node:fs';
 import { readFile, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { childrenOf } from '../runs/helpers.ts';
@@ -102,11 +103,20 @@ describe.each(['upstream-lsi', 'rich'])('exported launcher on %s (real QEMU, TCG
     const { script } = await exported(name);
     const { child, out } = start(script);
     let pids: number[] = [];
+    let screenDir = '';
     try {
       for (const pci of EXPECTED_PCI[name] ?? []) {
         await waitForText(() => out.stdout, `mpqemu-guest: pci ${pci}`, 90_000);
       }
       await waitForText(() => out.stderr, '[mpqemu] running', 10_000);
+      // The rich sample's VGA: served from a private folder of this launch, never a port.
+      const screen = /screen: VNC on (\S+);/.exec(out.stderr)?.[1];
+      if (name === 'rich') {
+        expect(screen, out.stderr).toMatch(/\/mpqemu-screen-\w+\/screen\/vnc\.sock$/);
+        screenDir = dirname(dirname(screen ?? ''));
+        expect(statSync(screenDir).mode & 0o777).toBe(0o700);
+        expect(statSync(screen ?? '').isSocket()).toBe(true);
+      } else expect(screen).toBeUndefined();
       const { main, remote } = qemus(child.pid);
       // Every QEMU starts inside the jail planned at export (plan/jail.ts), bwrap last.
       for (const kid of childrenOf(child.pid ?? -1)) {
@@ -122,6 +132,7 @@ describe.each(['upstream-lsi', 'rich'])('exported launcher on %s (real QEMU, TCG
     expect(result.exitCode, out.stderr).toBe(0);
     expect(out.stderr).toContain('[mpqemu] stopped');
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+    if (screenDir !== '') expect(existsSync(screenDir)).toBe(false);
   });
 });
 

@@ -56,6 +56,8 @@ describe('mpqemu up (real QEMU, TCG)', () => {
     try {
       await waitForText(up.stdout, 'mpqemu-guest: pci 0000:00:05.0 1000:0012', 90_000);
       expect(up.stderr()).toContain('[mpqemu] running');
+      // No display device, no screen.
+      expect(up.stderr()).not.toContain('[mpqemu] screen:');
       expect(await processesMentioning(dataDir)).toHaveLength(2);
     } finally {
       up.child.kill('SIGINT');
@@ -74,6 +76,14 @@ describe('mpqemu up (real QEMU, TCG)', () => {
     const up = startUp(file, dataDir);
     try {
       await waitForText(up.stdout, 'mpqemu-guest: pci-done', 90_000);
+      // Its VGA: the screen's socket in the run directory and the viewer line for it, no port.
+      const screen =
+        /\[mpqemu\] screen: VNC on (\S+); view it with: remote-viewer '?vnc\+unix:\/\/([^'\s]+)/.exec(
+          up.stderr(),
+        );
+      expect(screen?.[1], up.stderr()).toMatch(/\/runs\/[0-9a-f]+\/screen\/vnc\.sock$/);
+      expect(screen?.[2]).toBe(screen?.[1]);
+      expect(screen?.[1]?.startsWith(dataDir)).toBe(true);
       up.child.kill('SIGINT');
       await waitForText(up.stderr, 'Ctrl-C again to force', 10_000);
       up.child.kill('SIGINT');

@@ -1,4 +1,4 @@
-import type { RunInfo } from '@mpqemu/shared';
+import { hasScreen, type RunInfo } from '@mpqemu/shared';
 import { lazy, Suspense, useState } from 'react';
 import { ProcessLog } from './process-log.tsx';
 import { ProcessTable } from './process-table.tsx';
@@ -13,6 +13,10 @@ import './run-details.css';
 
 // xterm is ~300 KB; only a page that shows a run pays for it.
 const SerialConsole = lazy(() => import('../console/serial-console.tsx'));
+// noVNC only once the Screen tab is opened.
+const ScreenView = lazy(() => import('../screen/screen-view.tsx'));
+
+type ConsoleTab = 'serial' | 'screen';
 
 /** Everything about one run. Keyed by run id by its parent, so per-run state starts fresh. */
 export function RunDetails({ run }: { run: RunInfo }) {
@@ -21,6 +25,8 @@ export function RunDetails({ run }: { run: RunInfo }) {
   const [logOf, setLogOf] = useState<string | null>(null);
   const process = run.processes.find((p) => p.name === logOf);
   const hasSerial = run.processes.some((p) => p.role === 'main');
+  const screen = hasScreen(run.topology);
+  const [tab, setTab] = useState<ConsoleTab>('serial');
   const powerDown = powerDownNote(run);
   return (
     <div
@@ -68,13 +74,51 @@ export function RunDetails({ run }: { run: RunInfo }) {
         </div>
         {hasSerial && (
           <section className="run-console-box">
-            <header className="run-section-title">Serial console</header>
-            <Suspense fallback={<div className="run-console-loading">Loading console…</div>}>
-              <SerialConsole runId={run.id} interactive={active} />
-            </Suspense>
+            {screen ? (
+              <ConsoleTabs tab={tab} onTab={setTab} />
+            ) : (
+              <header className="run-section-title">Serial console</header>
+            )}
+            {/* The serial console stays mounted behind the screen: its text keeps arriving. */}
+            <div hidden={tab !== 'serial'} role="tabpanel" aria-label="Serial console">
+              <Suspense fallback={<div className="run-console-loading">Loading console…</div>}>
+                <SerialConsole runId={run.id} interactive={active} />
+              </Suspense>
+            </div>
+            {screen && tab === 'screen' && (
+              <div role="tabpanel" aria-label="Screen">
+                <Suspense fallback={<div className="run-console-loading">Loading screen…</div>}>
+                  <ScreenView runId={run.id} vmName={run.vmName} interactive={active} />
+                </Suspense>
+              </div>
+            )}
           </section>
         )}
       </div>
+    </div>
+  );
+}
+
+function ConsoleTabs({ tab, onTab }: { tab: ConsoleTab; onTab: (tab: ConsoleTab) => void }) {
+  const tabs: [ConsoleTab, string][] = [
+    ['serial', 'Serial console'],
+    ['screen', 'Screen'],
+  ];
+  return (
+    <div className="run-console-tabs" role="tablist" aria-label="Guest console">
+      {tabs.map(([id, label]) => (
+        <button
+          key={id}
+          type="button"
+          role="tab"
+          aria-selected={tab === id}
+          className={`run-console-tab${tab === id ? ' is-on' : ''}`}
+          data-testid={`console-tab-${id}`}
+          onClick={() => onTab(id)}
+        >
+          {label}
+        </button>
+      ))}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import {
   BLOCK_MODELS,
+  DISPLAY_MODELS,
   driveModel,
   NET_MODELS,
   OTHER_MODELS,
@@ -20,6 +21,7 @@ export function newDevice(model: string, id: string, placement: Placement): Devi
   if (includes(BLOCK_MODELS, model)) return { id, family: 'block', model, placement };
   if (includes(NET_MODELS, model))
     return { id, family: 'net', model, placement, backend: { type: 'user', hostForwards: [] } };
+  if (includes(DISPLAY_MODELS, model)) return { id, family: 'display', model, placement };
   if (includes(OTHER_MODELS, model)) return { id, family: 'other', model, placement };
   return null;
 }

@@ -38,6 +38,7 @@ const FAMILY_KEYS: Record<Device['family'], string[]> = {
   storage: [],
   block: ['drive', 'serial', 'bootindex'],
   net: ['netdev', 'mac'],
+  display: [],
   other: [],
 };
 const SCSI_DRIVE_KEYS = ['driver', 'id', 'bus', 'drive', 'scsi-id', 'lun', 'bootindex'];

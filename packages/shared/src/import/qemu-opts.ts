@@ -33,6 +33,7 @@ const IMPLIED_KEYS: Record<string, string> = {
   '-name': 'guest',
   '-mon': 'chardev',
   '-display': 'type',
+  '-vnc': 'vnc',
   '-sandbox': 'enable',
 };
 

@@ -1,6 +1,6 @@
 /**
  * The main QEMU's settings (name, machine, accelerator, memory, vCPUs, kernel boot, serial) and
- * the options mpqemu always writes itself (sockets, sandbox, display), which are recognised and
+ * the options mpqemu always writes itself (sockets, sandbox, display, VNC), which are recognised and
  * consumed so they do not show up as extra arguments.
  */
 import { DEFAULT_SPARE_CHANNELS, type Vm } from '../schema.ts';
@@ -35,6 +35,16 @@ export function absorbOrchestration(ctx: ImportContext, draft: ProcessDraft): vo
         ctx.issue(
           'info',
           `${flag} ${value ?? ''}: mpqemu runs QEMU headless with QMP`,
+          arg ?? undefined,
+        );
+      }
+    } else if (flag === '-vnc') {
+      // The plan serves a display's screen on the run directory's socket, never on a port.
+      opt.consumed = true;
+      if (!value?.startsWith('unix:')) {
+        ctx.issue(
+          'info',
+          `-vnc ${value ?? ''}: mpqemu serves the screen of a display device on a unix socket of the run, never on a TCP port`,
           arg ?? undefined,
         );
       }

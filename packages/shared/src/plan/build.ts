@@ -5,6 +5,7 @@
 import type { Capabilities } from '../capabilities.ts';
 import type { Problem } from '../problems.ts';
 import type { Device, Drive, Topology } from '../schema.ts';
+import { hasScreen } from '../screen.ts';
 import { RESERVED_SLOTS } from '../validate/pci.ts';
 import { classic, flag, json, toLaunchArgv, value, type PlanArg } from './args.ts';
 import { deviceArgs, pciAddr } from './devices.ts';
@@ -12,6 +13,7 @@ import { DEFAULT_ISOLATION, DEFAULT_JAIL_SUPPORT, planJail, type PlannedJail } f
 import {
   FIRST_CHANNEL_FD,
   SANDBOX,
+  SCREEN_DIR,
   type Channel,
   type LaunchPlan,
   type PlanOptions,
@@ -55,8 +57,9 @@ export function buildPlan(
   const proxied = channels.map((c) => c.device);
   const pciSlots = assignSlots(topology, [...local.map((d) => d.id), ...proxied]);
   const spares = spareFds(topology, FIRST_CHANNEL_FD + channels.length);
+  const vnc = hasScreen(topology) ? vncSocket(runDir) : null;
   processes.push(
-    mainProcess(topology, caps, local, drivesOf, { channels, spares }, pciSlots, bootDrive),
+    mainProcess(topology, caps, local, drivesOf, { channels, spares, vnc }, pciSlots, bootDrive),
   );
   const jailed = processes.map((p) => ({ ...p, jail: jailOf(topology, caps, options, p) }));
   return {
@@ -103,7 +106,8 @@ function jailOf(
         ? `user-mode networking of ${nics.map((d) => d.id).join(', ')} makes host connections`
         : null,
     guestMemoryMiB: topology.vm.memoryMiB,
-    writable: [],
+    // The screen's socket folder: QEMU makes the socket there, and screendump its stills.
+    writable: process.vnc ? [process.vnc.slice(0, process.vnc.lastIndexOf('/'))] : [],
     kvm: process.role === 'main' && topology.vm.accel === 'kvm',
     binary: caps.binary,
   });
@@ -147,6 +151,11 @@ function assignSlots(topology: Topology, onBus: readonly string[]): Record<strin
     taken.add(next);
   }
   return slots;
+}
+
+/** Where the main QEMU serves its screen: a fixed name in the run directory's own folder. */
+function vncSocket(runDir: string): string {
+  return `${runDir.replace(/\/+$/, '')}/${SCREEN_DIR}/vnc.sock`;
 }
 
 function groupDrives(drives: readonly Drive[]): Map<string, Drive[]> {
@@ -217,6 +226,7 @@ function remoteProcess(
     fds: { [String(channel.remoteFd)]: device.id },
     qmpFd,
     serialFd: null,
+    vnc: null,
     devices: [device.id],
     restart: topology.processes.find((p) => p.id === id)?.restart ?? null,
   };
@@ -227,7 +237,11 @@ function mainProcess(
   caps: Capabilities,
   local: readonly Device[],
   drivesOf: Map<string, Drive[]>,
-  { channels, spares }: { channels: readonly Channel[]; spares: readonly number[] },
+  {
+    channels,
+    spares,
+    vnc,
+  }: { channels: readonly Channel[]; spares: readonly number[]; vnc: string | null },
   pciSlots: Record<string, number>,
   bootDrive: string | undefined,
 ): Unjailed {
@@ -269,6 +283,8 @@ function mainProcess(
     if (vm.boot.initrd !== '') args.push(value('-initrd', vm.boot.initrd));
     if (vm.boot.append !== '') args.push(value('-append', vm.boot.append));
   }
+  // RFB on a unix socket only: a TCP port would be open to every local user (and beyond).
+  if (vnc !== null) args.push(classic('-vnc', { vnc: `unix:${vnc}` }, 'vnc'));
   for (const device of local) {
     const slot = pciSlots[device.id];
     args.push(...deviceArgs(device, drivesOf.get(device.id) ?? [], { slot, bootDrive }));
@@ -294,6 +310,7 @@ function mainProcess(
     fds,
     qmpFd,
     serialFd,
+    vnc,
     devices: local.map((d) => d.id),
     restart: null,
   };

@@ -73,6 +73,7 @@ export function deviceArgs(
       break;
     }
     case 'storage':
+    case 'display':
     case 'other':
       break;
   }

@@ -233,7 +233,10 @@ export function planJail(request: JailRequest): PlannedJail {
       wrapper: [support.setpriv, ...pdeathsig, '--'],
     };
   }
-  const hostId = support.ownUids ? support.uidBase + request.ordinal : null;
+  // bwrap binds a folder by its path, which lies in the run directory, private to the server's
+  // uid: a process that needs one (the main QEMU with a screen) keeps the server's uid.
+  const hostId =
+    support.ownUids && request.writable.length === 0 ? support.uidBase + request.ordinal : null;
   const namespaces: JailNamespace[] = ['user', 'mount', 'pid', 'ipc', 'uts', 'cgroup'];
   if (request.networkBecause === null) namespaces.push('net');
   const jail = {

@@ -17,6 +17,9 @@ export const SANDBOX = {
   resourcecontrol: 'deny',
 } as const;
 
+/** The run directory's folder for the screen's socket (see PlannedProcess.vnc). */
+export const SCREEN_DIR = 'screen';
+
 /** The first fd a child gets beyond stdin/stdout/stderr. */
 export const FIRST_CHANNEL_FD = 3;
 
@@ -47,6 +50,12 @@ export interface PlannedProcess {
   qmpFd: number;
   /** The fd of the guest's serial console (main QEMU only), likewise a socketpair end. */
   serialFd: number | null;
+  /**
+   * The unix socket the main QEMU serves the screen on (RFB), when the VM has a display device:
+   * `<runDir>/screen/vnc.sock`, never a TCP port. Its folder holds nothing else, so a jail can
+   * bind exactly it; whoever launches the plan makes it (mode 0700) first. Null otherwise.
+   */
+  vnc: string | null;
   /** Device ids this process emulates. */
   devices: string[];
   /** What happens when this remote process dies while the VM runs; null for the main QEMU. */

@@ -67,6 +67,12 @@ export const dev = {
     placement,
     ...(serial === undefined ? {} : { serial }),
   }),
+  vga: (id: string, placement: Placement = MAIN): DeviceInput => ({
+    id,
+    family: 'display',
+    model: 'VGA',
+    placement,
+  }),
   nvme: (id: string, placement: Placement = MAIN): DeviceInput => ({
     id,
     family: 'block',

@@ -13,6 +13,7 @@ const IMPLIED: Record<string, string> = {
   '-machine': 'type',
   '-chardev': 'backend',
   '-sandbox': 'sandbox',
+  '-vnc': 'vnc',
   '-device': 'driver',
   '-blockdev': 'driver',
   '-object': 'qom-type',
@@ -131,6 +132,11 @@ function checkClassic(
     }
     case '-mon':
       return expect(obj).toEqual({ chardev: 'qmp', mode: 'control' });
+    case '-vnc':
+      // The screen: the main QEMU's only, on the run directory's socket, never a TCP port.
+      expect(p.role).toBe('main');
+      expect(p.vnc).toBe(`${plan.runDir}/screen/vnc.sock`);
+      return expect(obj).toEqual({ vnc: `unix:${p.vnc}` });
     case '-sandbox':
       return expect(sorted(Object.keys(obj))).toEqual(
         sorted(['sandbox', 'obsolete', 'elevateprivileges', 'spawn', 'resourcecontrol']),

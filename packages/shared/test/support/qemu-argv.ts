@@ -16,6 +16,7 @@ const TAKES_ARG: Readonly<Record<string, boolean>> = {
   '-nodefaults': false,
   '-no-user-config': false,
   '-display': true,
+  '-vnc': true,
   '-sandbox': true,
   '-monitor': true,
   '-serial': true,

@@ -52,6 +52,7 @@ const MINIMAP_COLOUR: Record<DeviceFamily | Exclude<DesignerNode['type'], 'devic
   storage: 'var(--fam-storage)',
   block: 'var(--fam-block)',
   net: 'var(--fam-net)',
+  display: 'var(--fam-display)',
   other: 'var(--fam-other)',
   drive: 'var(--fam-drive)',
 };

@@ -5,6 +5,7 @@ export const FAMILY_TAG: Record<DeviceFamily | 'drive', string> = {
   storage: 'SCSI',
   block: 'BLK',
   net: 'NET',
+  display: 'VGA',
   other: 'PCI',
   drive: 'DISK',
 };
@@ -13,6 +14,7 @@ export const FAMILY_NAME: Record<DeviceFamily, string> = {
   storage: 'Storage controllers',
   block: 'Block devices',
   net: 'Network',
+  display: 'Display',
   other: 'Other PCI',
 };
 

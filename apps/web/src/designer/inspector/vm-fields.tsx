@@ -50,7 +50,10 @@ export function VmFields({ topology, caps }: { topology: Topology; caps: Capabil
     editVm('boot', (v) => {
       if (kind === v.boot.kind) return v;
       if (kind === 'kernel')
-        return { ...v, boot: { kind, kernel: '', initrd: '', append: 'console=ttyS0' } };
+        return {
+          ...v,
+          boot: { kind, kernel: '', initrd: '', append: 'console=tty0 console=ttyS0' },
+        };
       if (kind === 'disk') return { ...v, boot: { kind, drive: drives[0]?.id ?? '' } };
       return { ...v, boot: { kind } };
     });

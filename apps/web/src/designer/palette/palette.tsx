@@ -16,7 +16,7 @@ import '../canvas/family.css';
 import './palette.css';
 import './palette-search.css';
 
-const FAMILIES: DeviceFamily[] = ['storage', 'block', 'net', 'other'];
+const FAMILIES: DeviceFamily[] = ['storage', 'block', 'net', 'display', 'other'];
 
 function startDrag(e: DragEvent, item: PaletteItem) {
   e.dataTransfer.setData(PALETTE_MIME, JSON.stringify(item));
