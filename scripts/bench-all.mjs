@@ -13,6 +13,7 @@ const benches = [
   'bench/fault-bench.ts',
   'bench/live-bench.ts',
   'bench/handshake-bench.ts',
+  'bench/flood-bench.ts',
   'bench/web-bench.ts',
 ];
 let failures = 0;

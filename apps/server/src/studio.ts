@@ -101,6 +101,8 @@ export async function runStudio(options: StudioOptions = {}): Promise<void> {
   });
   const services = await createServices({ dataDir: config.dataDir, runs, capabilities, log });
   const web = await options.web?.(config);
+  // Other local users allowed to connect: read once, like the rest of the configuration.
+  const { allowedUids } = await services.images.settings.get();
   let server: RunningServer;
   try {
     server = await startServer({
@@ -109,6 +111,7 @@ export async function runStudio(options: StudioOptions = {}): Promise<void> {
       token,
       services,
       log,
+      extraPeerUids: allowedUids,
       ...(web === undefined ? {} : { web }),
     });
   } catch (e) {

@@ -7,19 +7,25 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Services } from '../context.ts';
 import { hostPolicy, type HostPolicy } from '../security/hosts.ts';
+import { allowedPeerUids, createPeerOwnerLookup } from '../security/peer-owner.ts';
 import { refuseUpgrades } from '../security/upgrade.ts';
 import { createTokenVerifier } from '../security/verifier.ts';
 import { createApp, type WebFront } from './app.ts';
+import { gateConnections, type ConnectionGate } from './connection-gate.ts';
 
 /**
  * Bounds on sockets, so that idle connections from another local user cannot exhaust our
- * descriptors (20,000 of them once did): a cap on open connections (the kernel's backlog holds
- * the rest, costing us nothing), a short deadline to send a request's headers (an idle or
+ * descriptors (20,000 of them once did): a cap on open connections (connection-gate.ts: at the
+ * cap the oldest connection without a valid token makes room), a short deadline to send a request's headers (an idle or
  * unauthenticated socket is closed within it), and a short keep-alive between requests.
  * Feeds are not idle: tRPC sends a comment every 10 s (trpc.ts).
  */
 export const SOCKET_LIMITS = {
   maxConnections: 256,
+  /** Above the cap, new connections not yet given their 100 ms to show the token. */
+  maxFreshConnections: 256,
+  /** Accepted, waiting for the peer's owner to be looked up (Linux); not yet read from. */
+  maxPendingConnections: 1024,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
@@ -39,6 +45,13 @@ export interface ServerOptions {
   log?: (message: string) => void;
   /** Tests shorten these; the defaults are SOCKET_LIMITS. */
   limits?: Partial<Record<keyof typeof SOCKET_LIMITS, number>>;
+  /**
+   * Uids allowed to connect besides the server's own and SUDO_UID's (from the settings). Local
+   * peers of any other uid are closed unread; Linux only.
+   */
+  extraPeerUids?: readonly number[];
+  /** Default: the environment of this process (for SUDO_UID). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningServer {
@@ -49,6 +62,8 @@ export interface RunningServer {
   /** The URL to open: carries the token, so it is printed once and never logged. */
   openUrl: string;
   cookieName: string;
+  /** Who was refused or evicted so far. */
+  gate: ConnectionGate['stats'];
   close(): Promise<void>;
 }
 
@@ -61,6 +76,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? ((m: string) => console.error(m));
   let port = options.port;
   let policy: HostPolicy = hostPolicy(options.host, port);
+  let gate: ConnectionGate | null = null;
   const app = createApp({
     services: options.services,
     webDist: options.webDist,
@@ -71,6 +87,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Cookies are shared by every port of a host: one name per port keeps two servers apart.
       cookieName: () => `mpqemu-studio-${port}`,
       verifier: createTokenVerifier(options.token),
+      onAuthenticated: (req) => gate?.markAuthenticated(req.socket),
     },
   });
   const limits = { ...SOCKET_LIMITS, ...options.limits };
@@ -83,11 +100,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     app,
   );
-  server.maxConnections = limits.maxConnections;
   server.timeout = limits.idleSocketMs;
-  // headersTimeout only runs once bytes arrive: a socket that never sends one (the flood that
-  // exhausted our descriptors) gets the same short deadline for its first request here.
-  server.on('connection', (socket: Socket) => socket.setTimeout(limits.headersTimeoutMs));
+  const allowedUids = allowedPeerUids(options.env ?? process.env, options.extraPeerUids);
+  gate = gateConnections(server, {
+    maxConnections: limits.maxConnections,
+    maxFresh: limits.maxFreshConnections,
+    maxPending: limits.maxPendingConnections,
+    peerOwner: process.platform === 'linux' ? createPeerOwnerLookup() : undefined,
+    allowedUids: () => allowedUids,
+    // headersTimeout only runs once bytes arrive: a socket that never sends one (the flood that
+    // exhausted our descriptors) gets the same short deadline for its first request here.
+    onAccepted: (socket: Socket) => socket.setTimeout(limits.headersTimeoutMs),
+  });
   server.on('request', (req: IncomingMessage) => req.socket.setTimeout(limits.idleSocketMs));
   refuseUpgrades(server);
   server.listen(options.port, options.host);
@@ -104,6 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url,
     openUrl: `${url}?token=${encodeURIComponent(options.token)}`,
     cookieName: `mpqemu-studio-${port}`,
+    gate: gate.stats,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Subscriptions hold their connections open; close() alone would wait for them forever.

@@ -1,6 +1,7 @@
 /**
- * Settings saved from the web app, in `<data dir>/settings.json` (0600, written atomically). Today
- * only the image roots the user added. Each root is checked when saved: an absolute directory
+ * Settings saved from the web app, in `<data dir>/settings.json` (0600, written atomically): the
+ * image roots the user added, and `allowedUids`, other local users allowed to connect (edited in
+ * the file, read at start; see http/connection-gate.ts). Each root is checked when saved: an absolute directory
  * that exists, outside the data directory (whose files are never attachable anyway).
  */
 import { realpath, stat } from 'node:fs/promises';
@@ -14,9 +15,11 @@ export const MAX_SAVED_ROOTS = 32;
 
 interface Settings {
   imageRoots: string[];
+  allowedUids: number[];
 }
 
-const SettingsFile = z.object({ imageRoots: z.array(z.string()).max(MAX_SAVED_ROOTS) });
+const SavedRoots = z.array(z.string()).max(MAX_SAVED_ROOTS);
+const AllowedUids = z.array(z.int().min(0).max(0xfffffffe)).max(64);
 
 /** One refused root: `index` is its position in the list given. */
 export class SettingsError extends Error {
@@ -59,13 +62,17 @@ export function createSettingsStore(dataDir: string): SettingsStore {
   // Read on every call (a small file): the launcher and the API each hold a store of the same dir.
   async function get(): Promise<Settings> {
     const read = await readStoreFile(file);
-    let parsed: Settings = { imageRoots: [] };
+    const parsed: Settings = { imageRoots: [], allowedUids: [] };
     if (read.ok) {
       try {
-        const result = SettingsFile.safeParse(JSON.parse(read.text));
-        if (result.success) parsed = { imageRoots: result.data.imageRoots };
+        // Each field on its own: a bad one is dropped without taking the others along.
+        const raw = JSON.parse(read.text) as Record<string, unknown>;
+        const roots = SavedRoots.safeParse(raw.imageRoots);
+        if (roots.success) parsed.imageRoots = roots.data;
+        const uids = AllowedUids.safeParse(raw.allowedUids);
+        if (uids.success) parsed.allowedUids = uids.data;
       } catch {
-        // A damaged file means no saved roots: confinement only ever gets stricter by it.
+        // A damaged file means no saved roots and no other users: only ever stricter.
       }
     }
     return parsed;
@@ -78,7 +85,7 @@ export function createSettingsStore(dataDir: string): SettingsStore {
       }
       const unique = [...new Set(roots.map((r) => (r.length > 1 ? r.replace(/\/+$/, '') : r)))];
       for (const [i, root] of unique.entries()) await checkRoot(root, i, dataDirReal);
-      const settings = { imageRoots: unique };
+      const settings = { ...(await get()), imageRoots: unique };
       await writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`, { overwrite: true });
       return settings;
     },
