@@ -6,6 +6,7 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GUEST_DIR } from '../repo-paths.ts';
+import { createSettingsStore, type SettingsStore } from '../store/settings.ts';
 import { LIBRARY_DIR_NAME, type Confinement, type ImageRoot } from '@mpqemu/shared';
 
 /**
@@ -15,7 +16,7 @@ import { LIBRARY_DIR_NAME, type Confinement, type ImageRoot } from '@mpqemu/shar
 // From repo-paths: the same path whether this runs as a source file or inside the bundle.
 const DEFAULT_SAMPLES_DIR = resolve(GUEST_DIR);
 
-export interface RootsOptions {
+interface RootsOptions {
   dataDir: string;
   /** The samples' folder; null: none. Default DEFAULT_SAMPLES_DIR. */
   samplesDir?: string | null;
@@ -42,7 +43,7 @@ function libraryDirOf(dataDir: string): string {
 }
 
 /** The roots of a data directory. */
-export function createImageRoots(options: RootsOptions): ImageRoots {
+function createImageRoots(options: RootsOptions): ImageRoots {
   const library = libraryDirOf(options.dataDir);
   const samplesDir = options.samplesDir === undefined ? DEFAULT_SAMPLES_DIR : options.samplesDir;
   return {
@@ -72,4 +73,27 @@ export function createImageRoots(options: RootsOptions): ImageRoots {
       };
     },
   };
+}
+
+export interface HostRootsOptions {
+  dataDir: string;
+  /** From --image-root and MPQEMU_IMAGE_ROOTS. */
+  configured?: readonly string[] | undefined;
+  /** Default: the settings of `dataDir`. */
+  settings?: SettingsStore | undefined;
+}
+
+/**
+ * The one set of roots of a server or CLI on `dataDir`: the library, the samples' folder, the
+ * configured roots and those saved in the settings. The studio makes it once and hands the same
+ * object to the launcher, the image library, inspection, the pickers and the settings page; the
+ * CLI makes its own from the same configuration, so all of them agree.
+ */
+export function createHostRoots(options: HostRootsOptions): ImageRoots {
+  const settings = options.settings ?? createSettingsStore(options.dataDir);
+  return createImageRoots({
+    dataDir: options.dataDir,
+    configured: options.configured ?? [],
+    saved: async () => (await settings.get()).imageRoots,
+  });
 }

@@ -5,7 +5,7 @@
 import { findExecutable } from '../probe/binary.ts';
 import { createSettingsStore, type SettingsStore } from '../store/settings.ts';
 import type { FilesInUse } from './library.ts';
-import { createImageRoots, type ImageRoots } from './roots.ts';
+import { createHostRoots, type ImageRoots } from './roots.ts';
 
 export interface ImageService {
   roots: ImageRoots;
@@ -17,8 +17,8 @@ export interface ImageService {
 
 export interface ImageServiceOptions {
   dataDir: string;
-  /** Default: createImageRoots over `dataDir` and its saved settings. */
-  roots?: ImageRoots;
+  /** Default: createHostRoots over `dataDir` and its saved settings; the studio passes its one. */
+  roots?: ImageRoots | undefined;
   settings?: SettingsStore;
   inUse: FilesInUse;
   qemuImg?: string;
@@ -36,12 +36,7 @@ export class QemuImgMissing extends Error {
 
 export function createImageService(options: ImageServiceOptions): ImageService {
   const settings = options.settings ?? createSettingsStore(options.dataDir);
-  const roots =
-    options.roots ??
-    createImageRoots({
-      dataDir: options.dataDir,
-      saved: async () => (await settings.get()).imageRoots,
-    });
+  const roots = options.roots ?? createHostRoots({ dataDir: options.dataDir, settings });
   return {
     roots,
     settings,

@@ -4,9 +4,8 @@
  */
 import { join, resolve } from 'node:path';
 import { diffLive } from '@mpqemu/shared';
-import { createImageRoots, type ImageRoots } from '../images/roots.ts';
+import { createHostRoots } from '../images/roots.ts';
 import { createExecutableCache } from '../probe/binary.ts';
-import { createSettingsStore } from '../store/settings.ts';
 import { hostProblems, type HostContext } from './host-check.ts';
 import type { RunManagerOptions } from './manager-options.ts';
 import { prepareLive } from './live-prepare.ts';
@@ -27,22 +26,14 @@ export function runsDirOf(dataDir: string): string {
   return join(resolve(dataDir), 'runs');
 }
 
-function defaultRoots(options: RunManagerOptions): ImageRoots {
-  const settings = createSettingsStore(options.dataDir);
-  return createImageRoots({
-    dataDir: options.dataDir,
-    configured: options.imageRoots ?? [],
-    saved: async () => (await settings.get()).imageRoots,
-  });
-}
-
 /**
  * Creates the launcher. The caller holds the data-dir lock (data-dir-lock.ts), having cleaned
  * what a dead predecessor left (stale-runs.ts). Call shutdown() before the server exits.
  */
 export function createRunManager(options: RunManagerOptions): RunManager {
   const registry = new RunRegistry(options.keepFinished ?? DEFAULT_KEEP_FINISHED);
-  const roots = options.roots ?? defaultRoots(options);
+  const roots =
+    options.roots ?? createHostRoots({ dataDir: options.dataDir, configured: options.imageRoots });
   const host: HostContext = {
     capabilities: options.capabilities,
     setpriv: options.setpriv ?? 'setpriv',
