@@ -7,7 +7,13 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GUEST_DIR } from '../repo-paths.ts';
 import { createSettingsStore, type SettingsStore } from '../store/settings.ts';
-import { LIBRARY_DIR_NAME, type Confinement, type ImageRoot } from '@mpqemu/shared';
+import {
+  LIBRARY_DIR_NAME,
+  rootProblem,
+  type Confinement,
+  type ImageRoot,
+  type RefusedRoot,
+} from '@mpqemu/shared';
 
 /**
  * Where the examples' files live: the test guest and sample disks that scripts/build-guest.sh
@@ -29,7 +35,10 @@ interface RootsOptions {
 export interface ImageRoots {
   /** The image library's folder (created 0700 when missing). */
   libraryDir(): Promise<string>;
-  /** Every root and the data directory, real paths resolved now. */
+  /**
+   * Every root and the data directory, real paths resolved now; a root whose real path is
+   * forbidden now (rootProblem) is in `refused`, not in `roots`.
+   */
   confinement(): Promise<Confinement>;
 }
 
@@ -66,11 +75,16 @@ function createImageRoots(options: RootsOptions): ImageRoots {
         ),
         real(options.dataDir),
       ]);
-      return {
-        roots: [...fixed, ...saved],
-        dataDir,
-        libraryDir: fixed[0]?.real ?? resolve(library),
-      };
+      // Checked as files, here, at every use: a saved root that is a symbolic link may point at
+      // / today, and settings.json may have been edited by hand.
+      const roots: ImageRoot[] = [];
+      const refused: RefusedRoot[] = [];
+      for (const root of [...fixed, ...saved]) {
+        const problem = root.kind === 'library' ? null : rootProblem(root.real, dataDir);
+        if (problem) refused.push({ ...root, problem });
+        else roots.push(root);
+      }
+      return { roots, refused, dataDir, libraryDir: fixed[0]?.real ?? resolve(library) };
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { imageRootProblem, isInside } from '@mpqemu/shared';
+import { imageRootProblem, isInside, rootProblem } from '@mpqemu/shared';
 import * as z from 'zod';
 import { writeFileAtomic } from './atomic.ts';
 import { readStoreFile } from './read-file.ts';
@@ -45,14 +45,16 @@ async function checkRoot(root: string, index: number, dataDirReal: string): Prom
   if (!st) throw new SettingsError(`image root ${root} does not exist`, index);
   if (!st.isDirectory()) throw new SettingsError(`image root ${root} is not a directory`, index);
   const real = await realpath(root);
-  const badReal = imageRootProblem(real);
-  if (badReal)
-    throw new SettingsError(`image root ${root} resolves to ${real}, which ${badReal}`, index);
   if (isInside(real, dataDirReal)) {
     throw new SettingsError(
       `image root ${root} is inside the data directory; use its image library instead`,
       index,
     );
+  }
+  const badReal = rootProblem(real, dataDirReal);
+  if (badReal) {
+    const shown = real === root ? root : `${root} resolves to ${real}, which`;
+    throw new SettingsError(`image root ${shown} ${badReal}`, index);
   }
 }
 
