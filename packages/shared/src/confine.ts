@@ -30,6 +30,16 @@ export interface Confinement {
   dataDir: string;
   /** Real path of the image library, the one folder of the data directory that holds images. */
   libraryDir: string;
+  /**
+   * The data directory's own files by identity (`device:inode` → path), outside the library: a
+   * hard link to one of them has another name but is the same file, and is refused as it is.
+   */
+  dataFiles?: ReadonlyMap<string, string>;
+}
+
+/** The identity of a file, as `dataFiles` keys it. */
+export function fileIdentity(stats: { dev: number; ino: number }): string {
+  return `${stats.dev}:${stats.ino}`;
 }
 
 /** The folder of the data directory that is the image library. */

@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Services } from '../context.ts';
 import { hostPolicy, type HostPolicy } from '../security/hosts.ts';
-import { allowedPeerUids, createPeerOwnerLookup } from '../security/peer-owner.ts';
+import { createPeerOwnerLookup } from '../security/peer-owner.ts';
+import { userUids } from '../security/users.ts';
 import { refuseUpgrades } from '../security/upgrade.ts';
 import { createTokenVerifier } from '../security/verifier.ts';
 import { createApp, type WebFront } from './app.ts';
@@ -101,7 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     app,
   );
   server.timeout = limits.idleSocketMs;
-  const allowedUids = allowedPeerUids(options.env ?? process.env, options.extraPeerUids);
+  const allowedUids = userUids(options.env ?? process.env, options.extraPeerUids);
   gate = gateConnections(server, {
     maxConnections: limits.maxConnections,
     maxFresh: limits.maxFreshConnections,

@@ -3,11 +3,12 @@
  * samples' files, the roots given by --image-root / MPQEMU_IMAGE_ROOTS, and those saved from the
  * settings page. Resolved again for every check, so a change in the settings applies at once.
  */
-import { mkdir, realpath } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GUEST_DIR } from '../repo-paths.ts';
 import { createSettingsStore, type SettingsStore } from '../store/settings.ts';
 import {
+  fileIdentity,
   LIBRARY_DIR_NAME,
   rootProblem,
   type Confinement,
@@ -47,6 +48,32 @@ async function real(path: string): Promise<string> {
   return realpath(path).catch(() => resolve(path));
 }
 
+/** Far more than a data directory holds (50 runs' logs, the topologies); a bound on the walk. */
+const MAX_DATA_FILES = 20_000;
+
+/**
+ * The data directory's files outside the library, by identity: compared with every file opened
+ * for QEMU, so that a hard link to the token or the settings, under any name, is refused.
+ */
+async function dataFilesOf(dataDir: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const pending = [dataDir];
+  while (pending.length > 0 && found.size < MAX_DATA_FILES) {
+    const dir = pending.pop() ?? '';
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (dir === dataDir && entry.name === LIBRARY_DIR_NAME) continue;
+      if (entry.isDirectory()) pending.push(path);
+      else if (entry.isFile()) {
+        const st = await lstat(path).catch(() => null);
+        if (st) found.set(fileIdentity(st), path);
+      }
+    }
+  }
+  return found;
+}
+
 function libraryDirOf(dataDir: string): string {
   return join(resolve(dataDir), LIBRARY_DIR_NAME);
 }
@@ -64,7 +91,7 @@ function createImageRoots(options: RootsOptions): ImageRoots {
       const resolved = (written: [string, ImageRoot['kind']][]) =>
         Promise.all(written.map(async ([path, kind]) => ({ path, real: await real(path), kind })));
       // Every lookup at once: this is on the way from Start to the first QEMU.
-      const [fixed, saved, dataDir] = await Promise.all([
+      const [fixed, saved, dataDir, dataFiles] = await Promise.all([
         resolved([
           [library, 'library'],
           ...(samplesDir === null ? [] : [[samplesDir, 'samples'] as [string, 'samples']]),
@@ -74,6 +101,7 @@ function createImageRoots(options: RootsOptions): ImageRoots {
           resolved(paths.map((p): [string, 'settings'] => [p, 'settings'])),
         ),
         real(options.dataDir),
+        dataFilesOf(resolve(options.dataDir)),
       ]);
       // Checked as files, here, at every use: a saved root that is a symbolic link may point at
       // / today, and settings.json may have been edited by hand.
@@ -84,7 +112,8 @@ function createImageRoots(options: RootsOptions): ImageRoots {
         if (problem) refused.push({ ...root, problem });
         else roots.push(root);
       }
-      return { roots, refused, dataDir, libraryDir: fixed[0]?.real ?? resolve(library) };
+      const libraryDir = fixed[0]?.real ?? resolve(library);
+      return { roots, refused, dataDir, libraryDir, dataFiles };
     },
   };
 }

@@ -18,6 +18,7 @@ import {
 import type { Timings } from '../timings.ts';
 import { checkHost, type CheckedHost, type HostContext } from './host-check.ts';
 import type { RunManagerOptions } from './manager-options.ts';
+import { unconfirmedHostWarnings } from './preflight.ts';
 import { refusal, summarize } from './refusal.ts';
 import type { RunRegistry } from './registry.ts';
 import { Run } from './run.ts';
@@ -74,7 +75,7 @@ export async function startRun(
     const id = newRunId(ctx);
     const dir = join(ctx.runsDir, id);
     const planned = await plan(checked.topology, caps, dir, options.timings);
-    acknowledge(planned, startOptions.acknowledged ?? []);
+    acknowledge(planned, checked, startOptions.acknowledged ?? []);
     const byFd = passFilesByFd(planned);
     await makeRunDir(dir, runsDirMade, options.timings);
     const gathered = { id, dir, plan: byFd, checked, caps, topology, startOptions };
@@ -116,12 +117,20 @@ async function plan(
   return planned.plan;
 }
 
-/** Refuses while any warning of the plan has not been confirmed by the caller (by its code). */
-function acknowledge(plan: LaunchPlan, acknowledgedCodes: readonly string[]): void {
+/**
+ * Refuses while any warning of the plan, or a host warning that needs confirming (a hard-linked
+ * writable image), has not been confirmed by the caller (by its code).
+ */
+function acknowledge(
+  plan: LaunchPlan,
+  checked: CheckedHost,
+  acknowledgedCodes: readonly string[],
+): void {
   const acknowledged = new Set(acknowledgedCodes);
-  const unacknowledged = plan.problems.filter(
-    (p) => p.severity === 'warning' && !acknowledged.has(p.code),
-  );
+  const unacknowledged = [
+    ...plan.problems.filter((p) => p.severity === 'warning' && !acknowledged.has(p.code)),
+    ...unconfirmedHostWarnings(checked.warnings, acknowledgedCodes),
+  ];
   if (unacknowledged.length === 0) return;
   const codes = [...new Set(unacknowledged.map((p) => p.code))].join(', ');
   throw new StartRefused(

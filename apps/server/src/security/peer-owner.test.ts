@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { allowedPeerUids, createPeerOwnerLookup, isLoopback } from './peer-owner.ts';
+import { createPeerOwnerLookup, isLoopback } from './peer-owner.ts';
+import { userUids } from './users.ts';
 
 /** A real loopback connection: the server's end, as the gate sees it. */
 async function accepted(host: string): Promise<{ socket: Socket; close: () => void }> {
@@ -97,7 +98,7 @@ describe('loopback and allowed uids', () => {
 
   it('allows our uid, the sudo user and the named ones, and ignores a malformed SUDO_UID', () => {
     const own = process.getuid?.() ?? 0;
-    expect(allowedPeerUids({ SUDO_UID: '1000' }, [1234])).toEqual(new Set([own, 1000, 1234]));
-    expect(allowedPeerUids({ SUDO_UID: '1000; rm' })).toEqual(new Set([own]));
+    expect(userUids({ SUDO_UID: '1000' }, [1234])).toEqual(new Set([own, 1000, 1234]));
+    expect(userUids({ SUDO_UID: '1000; rm' })).toEqual(new Set([own]));
   });
 });

@@ -131,18 +131,3 @@ const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/i;
 export function isLoopback(address: string | undefined): boolean {
   return address !== undefined && LOOPBACK.test(address);
 }
-
-/**
- * The uids allowed to connect: the server's own, the user who ran it through sudo (SUDO_UID),
- * and those the settings name.
- */
-export function allowedPeerUids(
-  env: NodeJS.ProcessEnv,
-  extra: readonly number[] = [],
-): ReadonlySet<number> {
-  const uids = new Set<number>(extra);
-  if (typeof process.getuid === 'function') uids.add(process.getuid());
-  const sudo = env.SUDO_UID;
-  if (sudo !== undefined && /^\d{1,10}$/.test(sudo)) uids.add(Number(sudo));
-  return uids;
-}

@@ -1,5 +1,5 @@
 /**
- * A connection flood and the user's requests through it, for the flood test and bench/flood-bench.
+ * A connection flood and the user's requests through it, for the flood test and bench/flood-bench.ts.
  * The attacker is a separate node process (optionally run as another uid through setpriv) that
  * holds `count` idle connections and opens a new one whenever the server closes one, until its
  * deadline: the attack of issue #22, bounded in time.
