@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benches = [
   'bench/shared-bench.ts',
+  'bench/import-bench.ts',
   'bench/cli-bench.ts',
   'bench/launch-bench.ts',
   'bench/fault-bench.ts',
