@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { diffLive } from '@mpqemu/shared';
 import { createHostRoots } from '../images/roots.ts';
+import { createSettingsStore } from '../store/settings.ts';
 import { createExecutableCache } from '../probe/binary.ts';
 import { hostProblems, type HostContext } from './host-check.ts';
 import type { RunManagerOptions } from './manager-options.ts';
@@ -41,7 +42,9 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     findExecutable: createExecutableCache(),
     inUse: (real, ownRun) => registry.inUse(real, ownRun),
   };
-  const starts = { options, host, runsDir: runsDirOf(options.dataDir), registry };
+  const settings = createSettingsStore(options.dataDir);
+  const limits = options.limits ?? (async () => (await settings.get()).limits);
+  const starts = { options, host, runsDir: runsDirOf(options.dataDir), registry, limits };
   let shuttingDown = false;
   const lookup = (runId: string) => registry.lookup(runId);
 

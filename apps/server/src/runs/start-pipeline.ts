@@ -14,7 +14,9 @@ import {
   type LaunchPlan,
   type RunInfo,
   type Topology,
+  TERMINAL_RUN_STATES,
 } from '@mpqemu/shared';
+import type { Limits } from '../store/settings.ts';
 import type { Timings } from '../timings.ts';
 import { checkHost, type CheckedHost, type HostContext } from './host-check.ts';
 import type { RunManagerOptions } from './manager-options.ts';
@@ -31,6 +33,42 @@ export interface StartContext {
   /** `<dataDir>/runs`, made on the first start. */
   runsDir: string;
   registry: RunRegistry;
+  limits: () => Promise<Limits>;
+}
+
+const LIMITS_WHERE = 'in "limits" of settings.json in the data directory';
+
+/** The device processes a run has or will have. */
+function remoteCount(processes: readonly { role: 'remote' | 'main' }[]): number {
+  return processes.filter((p) => p.role === 'remote').length;
+}
+
+/** Refuses a start beyond the limits: which one, and how to raise it. */
+function checkLimits(ctx: StartContext, limits: Limits, plan: LaunchPlan | null): void {
+  const live = ctx.registry.list().filter((r) => !TERMINAL_RUN_STATES.includes(r.status));
+  if (plan === null) {
+    if (live.length >= limits.concurrentRuns) {
+      throw refusal(
+        `at most ${limits.concurrentRuns} runs at once (concurrentRuns ${LIMITS_WHERE}); stop a run, or raise the limit`,
+        'limit.concurrent-runs',
+      );
+    }
+    return;
+  }
+  const own = remoteCount(plan.processes);
+  if (own > limits.processesPerRun) {
+    throw refusal(
+      `this VM has ${own} device processes; at most ${limits.processesPerRun} per run (processesPerRun ${LIMITS_WHERE}); put devices in the main QEMU, or raise the limit`,
+      'limit.processes-per-run',
+    );
+  }
+  const others = live.reduce((n, r) => n + remoteCount(r.processes), 0);
+  if (others + own > limits.processesTotal) {
+    throw refusal(
+      `${others} device processes run already and this VM adds ${own}; at most ${limits.processesTotal} in all (processesTotal ${LIMITS_WHERE}); stop a run, or raise the limit`,
+      'limit.processes-total',
+    );
+  }
 }
 
 const MiB = 1024 * 1024;
@@ -49,6 +87,8 @@ export async function startRun(
   startOptions: StartOptions,
 ): Promise<RunInfo> {
   const { options } = ctx;
+  const limits = await ctx.limits();
+  checkLimits(ctx, limits, null);
   // The capabilities, the tools, the image roots and the runs' folder are looked up at once:
   // each is a few file-system round trips on the way from Start to the first QEMU.
   const capsRead = options
@@ -75,6 +115,7 @@ export async function startRun(
     const id = newRunId(ctx);
     const dir = join(ctx.runsDir, id);
     const planned = await plan(checked.topology, caps, dir, options.timings);
+    checkLimits(ctx, limits, planned);
     acknowledge(planned, checked, startOptions.acknowledged ?? []);
     const byFd = passFilesByFd(planned);
     await makeRunDir(dir, runsDirMade, options.timings);

@@ -1,7 +1,8 @@
 /**
  * Settings saved from the web app, in `<data dir>/settings.json` (0600, written atomically): the
  * image roots the user added, and `allowedUids`, other local users allowed to connect (edited in
- * the file, read at start; see http/connection-gate.ts). Each root is checked when saved: an absolute directory
+ * the file, read at start; see http/connection-gate.ts), and `limits` (DEFAULT_LIMITS, edited in
+ * the file, read at each use). Each root is checked when saved: an absolute directory
  * that exists, outside the data directory (whose files are never attachable anyway).
  */
 import { realpath, stat } from 'node:fs/promises';
@@ -13,10 +14,40 @@ import { readStoreFile } from './read-file.ts';
 
 export const MAX_SAVED_ROOTS = 32;
 
+/** Bounds on what the API may make the server do; each refusal names its key here. */
+export interface Limits {
+  /** Runs not yet stopped or failed, at once. */
+  concurrentRuns: number;
+  /** Device (remote) processes in one run. */
+  processesPerRun: number;
+  /** Device processes of every live run together. */
+  processesTotal: number;
+  /** Images created through the API in any 60 s. */
+  imagesPerMinute: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  concurrentRuns: 8,
+  processesPerRun: 16,
+  processesTotal: 64,
+  imagesPerMinute: 30,
+};
+
 interface Settings {
   imageRoots: string[];
   allowedUids: number[];
+  limits: Limits;
 }
+
+const Limit = z.int().min(1).max(100_000);
+const SavedLimits = z
+  .object({
+    concurrentRuns: Limit,
+    processesPerRun: Limit,
+    processesTotal: Limit,
+    imagesPerMinute: Limit,
+  })
+  .partial();
 
 const SavedRoots = z.array(z.string()).max(MAX_SAVED_ROOTS);
 const AllowedUids = z.array(z.int().min(0).max(0xfffffffe)).max(64);
@@ -64,7 +95,7 @@ export function createSettingsStore(dataDir: string): SettingsStore {
   // Read on every call (a small file): the launcher and the API each hold a store of the same dir.
   async function get(): Promise<Settings> {
     const read = await readStoreFile(file);
-    const parsed: Settings = { imageRoots: [], allowedUids: [] };
+    const parsed: Settings = { imageRoots: [], allowedUids: [], limits: { ...DEFAULT_LIMITS } };
     if (read.ok) {
       try {
         // Each field on its own: a bad one is dropped without taking the others along.
@@ -73,6 +104,16 @@ export function createSettingsStore(dataDir: string): SettingsStore {
         if (roots.success) parsed.imageRoots = roots.data;
         const uids = AllowedUids.safeParse(raw.allowedUids);
         if (uids.success) parsed.allowedUids = uids.data;
+        const limits = SavedLimits.safeParse(raw.limits);
+        if (limits.success) {
+          const d = limits.data;
+          parsed.limits = {
+            concurrentRuns: d.concurrentRuns ?? DEFAULT_LIMITS.concurrentRuns,
+            processesPerRun: d.processesPerRun ?? DEFAULT_LIMITS.processesPerRun,
+            processesTotal: d.processesTotal ?? DEFAULT_LIMITS.processesTotal,
+            imagesPerMinute: d.imagesPerMinute ?? DEFAULT_LIMITS.imagesPerMinute,
+          };
+        }
       } catch {
         // A damaged file means no saved roots and no other users: only ever stricter.
       }
