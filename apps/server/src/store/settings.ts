@@ -26,7 +26,7 @@ export interface Limits {
   imagesPerMinute: number;
 }
 
-export const DEFAULT_LIMITS: Limits = {
+const DEFAULT_LIMITS: Limits = {
   concurrentRuns: 8,
   processesPerRun: 16,
   processesTotal: 64,
