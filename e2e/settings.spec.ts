@@ -25,6 +25,17 @@ test.describe('settings', () => {
       );
       await keepShot('settings-error');
 
+      // A wide root is allowed, with what it would make attachable said before Save.
+      await dialog.getByTestId('settings-roots').fill('/home/someone');
+      await expect(dialog.getByTestId('settings-warning')).toContainText(
+        '/home/someone is a whole home folder: every file in it (SSH keys in .ssh',
+      );
+      await dialog.getByTestId('settings-roots').fill('/etc');
+      await dialog.getByTestId('settings-save').click();
+      await expect(dialog.getByTestId('settings-error')).toContainText(
+        'inside /etc, a system folder',
+      );
+
       await dialog.getByTestId('settings-roots').fill(mine);
       await dialog.getByTestId('settings-save').click();
       await expect(dialog).toBeHidden();

@@ -8,12 +8,14 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benches = [
   'bench/shared-bench.ts',
+  'bench/import-bench.ts',
   'bench/cli-bench.ts',
   'bench/launch-bench.ts',
   'bench/fault-bench.ts',
   'bench/live-bench.ts',
   'bench/handshake-bench.ts',
   'bench/jail-bench.ts',
+  'bench/flood-bench.ts',
   'bench/web-bench.ts',
   'bench/screen-bench.ts',
 ];

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { createDoctorService, type DoctorService } from './doctor/service.ts';
+import type { ImageRoots } from './images/roots.ts';
 import { createImageService, type ImageService } from './images/service.ts';
 import type { CapabilityService } from './probe/index.ts';
 import type { RunManager } from './runs/types.ts';
@@ -35,6 +36,8 @@ export interface ServiceOptions {
   examplesDir?: string;
   /** Default: the roots of `dataDir` (library, samples, saved settings). */
   images?: ImageService;
+  /** The roots the launcher uses too (images/roots.ts createHostRoots); default: made here. */
+  roots?: ImageRoots;
   log?: (message: string) => void;
 }
 
@@ -58,7 +61,11 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const store = await createTopologyStore(topologiesDir(options.dataDir));
   const images =
     options.images ??
-    createImageService({ dataDir: options.dataDir, inUse: () => options.runs.filesInUse() });
+    createImageService({
+      dataDir: options.dataDir,
+      roots: options.roots,
+      inUse: () => options.runs.filesInUse(),
+    });
   await images.roots.libraryDir();
   const { runs, capabilities, dataDir } = options;
   return {

@@ -5,7 +5,7 @@
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { DoctorBusy } from './doctor/service.ts';
 import { ImageCreateError } from './images/create.ts';
-import { QemuImgMissing } from './images/service.ts';
+import { ImageLimitReached, QemuImgMissing } from './images/service.ts';
 import { QemuNotFoundError } from './probe/index.ts';
 import { ConsoleRefused } from './runs/serial-console.ts';
 import { LiveFailed, LiveRefused, QmpRefused, StartRefused, UnknownRun } from './runs/types.ts';
@@ -56,5 +56,6 @@ export function refusalOf(e: unknown): Refusal | null {
   if (e instanceof SettingsError)
     return { code: 'BAD_REQUEST', message: `imageRoots.${e.index}: ${e.message}` };
   if (e instanceof DoctorBusy) return { code: 'CONFLICT', message: e.message };
+  if (e instanceof ImageLimitReached) return { code: 'TOO_MANY_REQUESTS', message: e.message };
   return null;
 }

@@ -8,6 +8,7 @@ import { createServices } from './context.ts';
 import { withMeasured } from './doctor/overlay.ts';
 import type { WebFront } from './http/app.ts';
 import { startServer, type RunningServer } from './http/server.ts';
+import { createHostRoots } from './images/roots.ts';
 import { createCapabilityService, findExecutable } from './probe/index.ts';
 import { DataDirBusy, lockDataDir } from './runs/data-dir-lock.ts';
 import { createRunManager, DEFAULT_KEEP_FINISHED, runsDirOf } from './runs/manager.ts';
@@ -98,15 +99,26 @@ export async function runStudio(options: StudioOptions = {}): Promise<void> {
     config.dataDir,
     log,
   );
+  // One set of roots for the launcher and the image library, pickers and settings alike: the
+  // configured ones once reached Start but not the library (issue #22).
+  const roots = createHostRoots({ dataDir: config.dataDir, configured: config.imageRoots });
   const runs = createRunManager({
     capabilities: (needs) => capabilities.get(needs),
     dataDir: config.dataDir,
-    imageRoots: config.imageRoots,
+    roots,
     isolation: config.isolation,
     livenessIntervalMs: config.livenessIntervalMs,
   });
-  const services = await createServices({ dataDir: config.dataDir, runs, capabilities, log });
+  const services = await createServices({
+    dataDir: config.dataDir,
+    runs,
+    capabilities,
+    roots,
+    log,
+  });
   const web = await options.web?.(config);
+  // Other local users allowed to connect: read once, like the rest of the configuration.
+  const { allowedUids } = await services.images.settings.get();
   let server: RunningServer;
   try {
     server = await startServer({
@@ -115,6 +127,7 @@ export async function runStudio(options: StudioOptions = {}): Promise<void> {
       token,
       services,
       log,
+      extraPeerUids: allowedUids,
       ...(web === undefined ? {} : { web }),
     });
   } catch (e) {

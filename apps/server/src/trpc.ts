@@ -48,6 +48,21 @@ function messageOf(message: string, cause: unknown, details: ErrorDetails | null
   return `Invalid input: ${lines.slice(0, 10).join('; ')}${lines.length > 10 ? ` (and ${lines.length - 10} more)` : ''}`;
 }
 
+/**
+ * The body of a 400 for bad input, shaped like tRPC's own error responses (message, code and
+ * data with the field errors), for a check made before tRPC answers (http/feed-input.ts).
+ */
+export function badInputBody(path: string, cause: ZodError): object {
+  const details = detailsOf(cause);
+  return {
+    error: {
+      message: messageOf('Invalid input', cause, details),
+      code: -32600,
+      data: { code: 'BAD_REQUEST', httpStatus: 400, path, details },
+    },
+  };
+}
+
 /** What a procedure declares about itself, readable without calling it. */
 interface ProcedureMeta {
   /** A live feed (subscription): an open response per client, which the HTTP layer caps. */

@@ -3,7 +3,9 @@ import {
   confinementProblem,
   describeHostPath,
   imageRootProblem,
+  imageRootWarning,
   isInside,
+  rootProblem,
   type Confinement,
 } from '../src/index.ts';
 
@@ -58,5 +60,42 @@ describe('imageRootProblem', () => {
     expect(imageRootProblem('/devices')).toBeNull();
     expect(imageRootProblem('vms')).toMatch(/absolute/);
     expect(imageRootProblem('/home/u/vms')).toBeNull();
+  });
+});
+
+describe('rootProblem and imageRootWarning', () => {
+  it('refuses system folders, /root and the data directory with its ancestors', () => {
+    for (const dir of ['/etc', '/etc/ssl', '/boot', '/run/user/0', '/root']) {
+      expect(rootProblem(dir, '/data/mpq'), dir).not.toBeNull();
+    }
+    for (const dir of ['/', '/data', '/data/mpq']) {
+      expect(rootProblem(dir, '/data/mpq'), dir).not.toBeNull();
+    }
+    expect(rootProblem('/data', '/data/mpq')).toMatch(/contains mpqemu studio's data directory/);
+    expect(rootProblem('/root/vms', '/data/mpq')).toBeNull();
+    expect(rootProblem('/data/other', '/data/mpq')).toBeNull();
+  });
+
+  it('warns for home and system folders, not for a folder inside a home', () => {
+    expect(imageRootWarning('/home/u')).toMatch(/whole home folder.*SSH keys/);
+    expect(imageRootWarning('/home/u/')).toMatch(/whole home folder/);
+    expect(imageRootWarning('/usr/share')).toMatch(/system folder/);
+    expect(imageRootWarning('/home')).toMatch(/system folder/);
+    expect(imageRootWarning('/home/u/vms')).toBeNull();
+    expect(imageRootWarning('/srv2/vms')).toBeNull();
+  });
+});
+
+describe('confinementProblem with a refused root', () => {
+  it('says which root is ignored and why', () => {
+    const withRefused: Confinement = {
+      ...c,
+      refused: [
+        { path: '/vms-link', real: '/', kind: 'settings', problem: 'is the whole filesystem' },
+      ],
+    };
+    expect(confinementProblem('/etc/shadow', '/etc/shadow', withRefused)).toMatch(
+      /under the image root \/vms-link \(resolves to \/\), which is ignored: it is the whole filesystem/,
+    );
   });
 });

@@ -8,8 +8,7 @@ import {
   type Topology,
 } from '@mpqemu/shared';
 import { loadConfig, type Config } from '../config.ts';
-import { createImageRoots, type ImageRoots } from '../images/roots.ts';
-import { createSettingsStore } from '../store/settings.ts';
+import { createHostRoots, type ImageRoots } from '../images/roots.ts';
 import { exportLauncher } from '../launcher/export.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { reportProblems } from './report.ts';
@@ -24,12 +23,7 @@ export interface ExportOptions {
  * Throws ConfigError for a bad MPQEMU_* value.
  */
 export function hostRoots(config: Config = readConfig()): ImageRoots {
-  const settings = createSettingsStore(config.dataDir);
-  return createImageRoots({
-    dataDir: config.dataDir,
-    configured: config.imageRoots,
-    saved: async () => (await settings.get()).imageRoots,
-  });
+  return createHostRoots({ dataDir: config.dataDir, configured: config.imageRoots });
 }
 
 function readConfig(): Config {

@@ -8,6 +8,7 @@ import { securityGuard, type GuardOptions } from '../security/guard.ts';
 import { CONTENT_SECURITY_POLICY, securityHeaders } from '../security/headers.ts';
 import { refuse } from '../security/refuse.ts';
 import { feedPaths } from '../trpc.ts';
+import { checkFeedInput } from './feed-input.ts';
 import { webApp } from './web-app.ts';
 
 /** Large enough for any document the schema accepts in practice; a bound on hostile bodies. */
@@ -43,6 +44,8 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.use(securityHeaders(web.contentSecurityPolicy));
   app.use(securityGuard(options.guard));
+  // Bad input is answered before a feed takes one of the client's places.
+  app.use('/trpc', checkFeedInput(appRouter, isFeed));
   app.use('/trpc', feedLimit(isFeed, options.feeds));
   app.use(
     '/trpc',

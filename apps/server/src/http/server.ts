@@ -11,18 +11,25 @@ import { guardUpgrades } from '../security/upgrade.ts';
 import { FeedCounter } from '../security/feed-limit.ts';
 import type { GuardOptions } from '../security/guard.ts';
 import { screenRoute } from '../screen/screen-route.ts';
+import { createPeerOwnerLookup } from '../security/peer-owner.ts';
+import { userUids } from '../security/users.ts';
 import { createTokenVerifier } from '../security/verifier.ts';
 import { createApp, type WebFront } from './app.ts';
+import { gateConnections, type ConnectionGate } from './connection-gate.ts';
 
 /**
  * Bounds on sockets, so that idle connections from another local user cannot exhaust our
- * descriptors (20,000 of them once did): a cap on open connections (the kernel's backlog holds
- * the rest, costing us nothing), a short deadline to send a request's headers (an idle or
+ * descriptors (20,000 of them once did): a cap on open connections (connection-gate.ts: at the
+ * cap the oldest connection without a valid token makes room), a short deadline to send a request's headers (an idle or
  * unauthenticated socket is closed within it), and a short keep-alive between requests.
  * Feeds are not idle: tRPC sends a comment every 10 s (trpc.ts).
  */
 export const SOCKET_LIMITS = {
   maxConnections: 256,
+  /** Above the cap, new connections not yet given their 100 ms to show the token. */
+  maxFreshConnections: 256,
+  /** Accepted, waiting for the peer's owner to be looked up (Linux); not yet read from. */
+  maxPendingConnections: 1024,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
@@ -42,6 +49,13 @@ export interface ServerOptions {
   log?: (message: string) => void;
   /** Tests shorten these; the defaults are SOCKET_LIMITS. */
   limits?: Partial<Record<keyof typeof SOCKET_LIMITS, number>>;
+  /**
+   * Uids allowed to connect besides the server's own and SUDO_UID's (from the settings). Local
+   * peers of any other uid are closed unread; Linux only.
+   */
+  extraPeerUids?: readonly number[];
+  /** Default: the environment of this process (for SUDO_UID). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningServer {
@@ -52,6 +66,8 @@ export interface RunningServer {
   /** The URL to open: carries the token, so it is printed once and never logged. */
   openUrl: string;
   cookieName: string;
+  /** Who was refused or evicted so far. */
+  gate: ConnectionGate['stats'];
   close(): Promise<void>;
 }
 
@@ -64,11 +80,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? ((m: string) => console.error(m));
   let port = options.port;
   let policy: HostPolicy = hostPolicy(options.host, port);
+  let gate: ConnectionGate | null = null;
   const guard: GuardOptions = {
     policy: () => policy,
     // Cookies are shared by every port of a host: one name per port keeps two servers apart.
     cookieName: () => `mpqemu-studio-${port}`,
     verifier: createTokenVerifier(options.token),
+    onAuthenticated: (req) => gate?.markAuthenticated(req.socket),
   };
   // One count per client for the API's feeds and the screens' sockets together.
   const feeds = new FeedCounter();
@@ -90,11 +108,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     app,
   );
-  server.maxConnections = limits.maxConnections;
   server.timeout = limits.idleSocketMs;
-  // headersTimeout only runs once bytes arrive: a socket that never sends one (the flood that
-  // exhausted our descriptors) gets the same short deadline for its first request here.
-  server.on('connection', (socket: Socket) => socket.setTimeout(limits.headersTimeoutMs));
+  const allowedUids = userUids(options.env ?? process.env, options.extraPeerUids);
+  gate = gateConnections(server, {
+    maxConnections: limits.maxConnections,
+    maxFresh: limits.maxFreshConnections,
+    maxPending: limits.maxPendingConnections,
+    peerOwner: process.platform === 'linux' ? createPeerOwnerLookup() : undefined,
+    allowedUids: () => allowedUids,
+    // headersTimeout only runs once bytes arrive: a socket that never sends one (the flood that
+    // exhausted our descriptors) gets the same short deadline for its first request here.
+    onAccepted: (socket: Socket) => socket.setTimeout(limits.headersTimeoutMs),
+  });
   server.on('request', (req: IncomingMessage) => req.socket.setTimeout(limits.idleSocketMs));
   guardUpgrades(server, screenRoute({ guard, feeds, runs: () => options.services.runs, log }));
   server.listen(options.port, options.host);
@@ -111,6 +136,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url,
     openUrl: `${url}?token=${encodeURIComponent(options.token)}`,
     cookieName: `mpqemu-studio-${port}`,
+    gate: gate.stats,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Subscriptions hold their connections open; close() alone would wait for them forever.

@@ -7,7 +7,8 @@
 import { close, constants, fstat, open, read, type Stats } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { confinementProblem, pathProblem, type Confinement } from '@mpqemu/shared';
+import { confinementProblem, fileIdentity, pathProblem, type Confinement } from '@mpqemu/shared';
+import { userUids } from '../security/users.ts';
 
 const openFd = promisify(open);
 const fstatFd = promisify(fstat);
@@ -24,7 +25,13 @@ export interface OpenedHostFile {
 
 /** Why a file could not be opened for QEMU: `code` is the problem code shown on the node. */
 export interface OpenRefusal {
-  code: 'host.path' | 'host.missing' | 'host.unreadable' | 'host.not-a-file' | 'host.outside-roots';
+  code:
+    | 'host.path'
+    | 'host.missing'
+    | 'host.unreadable'
+    | 'host.not-a-file'
+    | 'host.outside-roots'
+    | 'host.foreign-owner';
   message: string;
 }
 
@@ -70,6 +77,21 @@ export async function openHostFile(
     const stats = await fstatFd(fd);
     const problem = confinementProblem(written, real, confinement);
     if (problem) return await refuse(fd, { code: 'host.outside-roots', message: problem });
+    // By identity, not by name: a hard link to the token or the settings is that very file.
+    const own = confinement.dataFiles?.get(fileIdentity(stats));
+    if (own !== undefined) {
+      return await refuse(fd, {
+        code: 'host.outside-roots',
+        message: `${written} is the same file as ${own} (a hard link), one of mpqemu studio's own files; it can never be attached`,
+      });
+    }
+    if (write && !userUids().has(stats.uid)) {
+      // Another user's file handed to a guest to write: refused even where permissions allow it.
+      return await refuse(fd, {
+        code: 'host.foreign-owner',
+        message: `${written} belongs to another user (uid ${stats.uid}); it can only be attached read-only`,
+      });
+    }
     if (!stats.isFile() && !stats.isBlockDevice()) {
       return await refuse(fd, {
         code: 'host.not-a-file',

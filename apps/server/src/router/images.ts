@@ -36,6 +36,7 @@ export const imagesRouter = router({
     const confinement = await ctx.images.roots.confinement();
     await ctx.images.roots.libraryDir();
     const qemuImg = input.format === 'qcow2' ? await ctx.images.qemuImg() : '';
+    await ctx.images.admitCreation();
     return { path: await createImage(input, confinement, qemuImg) };
   }),
   /**

@@ -13,7 +13,7 @@ import {
   type Problem,
   type Topology,
 } from '@mpqemu/shared';
-import { preflight, type PreflightOptions } from './preflight.ts';
+import { preflight, unconfirmedHostWarnings, type PreflightOptions } from './preflight.ts';
 import type { Run } from './run.ts';
 import { LiveRefused, type StartOptions } from './types.ts';
 
@@ -96,8 +96,29 @@ export async function prepareLive(
     drives: edited.drives.filter((d) => d.attachedTo !== null && plugged.has(d.attachedTo)),
   };
   const checked = await preflight(part, host);
+  // The part's drives are a subset: name each problem's drive by its index in the edited document.
+  const inEdited = (problems: Problem[]): Problem[] =>
+    problems.map((p) => ({
+      ...p,
+      path: p.path.replace(/^drives\[(\d+)\]/, (whole, i: string) => {
+        const at = edited.drives.indexOf(part.drives[Number(i)] as (typeof edited.drives)[number]);
+        return at < 0 ? whole : `drives[${at}]`;
+      }),
+    }));
   if (checked.errors.length > 0) {
-    throw new LiveRefused(`host check failed: ${summarize(checked.errors)}`, checked.errors);
+    const errors = inEdited(checked.errors);
+    throw new LiveRefused(`host check failed: ${summarize(errors)}`, errors);
+  }
+  const unconfirmedHost = inEdited(
+    unconfirmedHostWarnings(checked.warnings, options.acknowledged ?? []),
+  );
+  if (unconfirmedHost.length > 0) {
+    await checked.files.close();
+    const codes = [...new Set(unconfirmedHost.map((p) => p.code))].join(', ');
+    throw new LiveRefused(
+      `confirm these warnings before applying (${codes}): ${summarize(unconfirmedHost)}`,
+      unconfirmedHost,
+    );
   }
   const result = planLaunch(checked.topology, caps, {
     runDir: run.spec.dir,

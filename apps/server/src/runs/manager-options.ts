@@ -1,6 +1,7 @@
 /** How a launcher is set up (createRunManager); every limit has a default. */
 import type { Capabilities, IsolationMode } from '@mpqemu/shared';
 import type { ImageRoots } from '../images/roots.ts';
+import type { Limits } from '../store/settings.ts';
 import type { Timings } from '../timings.ts';
 
 export interface RunManagerOptions {
@@ -15,6 +16,8 @@ export interface RunManagerOptions {
   imageRoots?: readonly string[];
   /** Default: createImageRoots over `dataDir`, `imageRoots` and the saved settings. */
   roots?: ImageRoots;
+  /** The limits in force (read at each start). Default: the settings of `dataDir`. */
+  limits?: () => Promise<Limits>;
   /** Per process: spawn to QMP answering a query. Default 30 s. */
   readyTimeoutMs?: number;
   /** How long stop() lets the guest power off before `quit`. Default 10 s. */

@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { DEFAULT_ISOLATION, diffLive } from '@mpqemu/shared';
-import { createImageRoots, type ImageRoots } from '../images/roots.ts';
+import { createHostRoots } from '../images/roots.ts';
 import { createExecutableCache } from '../probe/binary.ts';
 import { createSettingsStore } from '../store/settings.ts';
 import { hostProblems, type HostContext } from './host-check.ts';
@@ -28,22 +28,14 @@ export function runsDirOf(dataDir: string): string {
   return join(resolve(dataDir), 'runs');
 }
 
-function defaultRoots(options: RunManagerOptions): ImageRoots {
-  const settings = createSettingsStore(options.dataDir);
-  return createImageRoots({
-    dataDir: options.dataDir,
-    configured: options.imageRoots ?? [],
-    saved: async () => (await settings.get()).imageRoots,
-  });
-}
-
 /**
  * Creates the launcher. The caller holds the data-dir lock (data-dir-lock.ts), having cleaned
  * what a dead predecessor left (stale-runs.ts). Call shutdown() before the server exits.
  */
 export function createRunManager(options: RunManagerOptions): RunManager {
   const registry = new RunRegistry(options.keepFinished ?? DEFAULT_KEEP_FINISHED);
-  const roots = options.roots ?? defaultRoots(options);
+  const roots =
+    options.roots ?? createHostRoots({ dataDir: options.dataDir, configured: options.imageRoots });
   const host: HostContext = {
     capabilities: options.capabilities,
     isolation: options.isolation ?? DEFAULT_ISOLATION,
@@ -51,7 +43,9 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     findExecutable: createExecutableCache(),
     inUse: (real, ownRun) => registry.inUse(real, ownRun),
   };
-  const starts = { options, host, runsDir: runsDirOf(options.dataDir), registry };
+  const settings = createSettingsStore(options.dataDir);
+  const limits = options.limits ?? (async () => (await settings.get()).limits);
+  const starts = { options, host, runsDir: runsDirOf(options.dataDir), registry, limits };
   let shuttingDown = false;
   const lookup = (runId: string) => registry.lookup(runId);
 

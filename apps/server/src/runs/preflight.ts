@@ -15,6 +15,28 @@ import {
 import { inspectImage } from '../images/inspect.ts';
 import { closeQuietly, openHostFile, type OpenedHostFile } from '../images/open-file.ts';
 
+/**
+ * Host warnings a start (or a hot-add) needs confirmed, like the validator's: the server refuses
+ * until the caller sends the code in `acknowledged`, so the dialog that says so comes first.
+ */
+const CONFIRMED_HOST_WARNINGS: ReadonlySet<string> = new Set([
+  'host.image-hard-linked',
+  // Running unconfined is never silent (plan/jail.ts).
+  'host.unconfined',
+]);
+
+/** The warnings of `problems` that need confirming and were not. */
+export function unconfirmedHostWarnings(
+  problems: readonly Problem[],
+  acknowledged: readonly string[],
+): Problem[] {
+  const confirmed = new Set(acknowledged);
+  return problems.filter(
+    (p) =>
+      p.severity === 'warning' && CONFIRMED_HOST_WARNINGS.has(p.code) && !confirmed.has(p.code),
+  );
+}
+
 export interface PreflightOptions {
   confinement: Confinement;
   /** Which live run has this real path open, e.g. `run 3fa2 (lab)`; null: none. */
@@ -129,6 +151,19 @@ async function checkImage(
     return [problem('error', 'host.image-invalid', file, `${name}: ${facts.damaged}`)];
   }
   const out: Problem[] = [];
+  const links = opened.stats.nlink;
+  if (file.write && opened.stats.isFile() && links > 1) {
+    // Another name for the same file may lie anywhere on this filesystem, outside every root:
+    // what the guest writes lands there too.
+    out.push(
+      problem(
+        'warning',
+        'host.image-hard-linked',
+        file,
+        `${name} has ${links - 1} other hard link${links === 2 ? '' : 's'}: the same file under other names, possibly outside the image roots, and the guest writes to all of them. Confirm only if you made those links; otherwise make the drive read-only or use a copy`,
+      ),
+    );
+  }
   if (facts.format !== file.format) {
     out.push(
       problem(

@@ -14,14 +14,16 @@ import {
   type Capabilities,
   type IsolationMode,
   type LaunchPlan,
-  type Problem,
   type RunInfo,
   type Topology,
+  TERMINAL_RUN_STATES,
 } from '@mpqemu/shared';
+import type { Limits } from '../store/settings.ts';
 import type { Timings } from '../timings.ts';
 import { DEFAULT_LIVENESS_INTERVAL_MS } from '../runtime/liveness.ts';
 import { checkHost, type CheckedHost, type HostContext } from './host-check.ts';
 import type { RunManagerOptions } from './manager-options.ts';
+import { unconfirmedHostWarnings } from './preflight.ts';
 import { refusal, summarize } from './refusal.ts';
 import type { RunRegistry } from './registry.ts';
 import { Run } from './run.ts';
@@ -34,6 +36,42 @@ export interface StartContext {
   /** `<dataDir>/runs`, made on the first start. */
   runsDir: string;
   registry: RunRegistry;
+  limits: () => Promise<Limits>;
+}
+
+const LIMITS_WHERE = 'in "limits" of settings.json in the data directory';
+
+/** The device processes a run has or will have. */
+function remoteCount(processes: readonly { role: 'remote' | 'main' }[]): number {
+  return processes.filter((p) => p.role === 'remote').length;
+}
+
+/** Refuses a start beyond the limits: which one, and how to raise it. */
+function checkLimits(ctx: StartContext, limits: Limits, plan: LaunchPlan | null): void {
+  const live = ctx.registry.list().filter((r) => !TERMINAL_RUN_STATES.includes(r.status));
+  if (plan === null) {
+    if (live.length >= limits.concurrentRuns) {
+      throw refusal(
+        `at most ${limits.concurrentRuns} runs at once (concurrentRuns ${LIMITS_WHERE}); stop a run, or raise the limit`,
+        'limit.concurrent-runs',
+      );
+    }
+    return;
+  }
+  const own = remoteCount(plan.processes);
+  if (own > limits.processesPerRun) {
+    throw refusal(
+      `this VM has ${own} device processes; at most ${limits.processesPerRun} per run (processesPerRun ${LIMITS_WHERE}); put devices in the main QEMU, or raise the limit`,
+      'limit.processes-per-run',
+    );
+  }
+  const others = live.reduce((n, r) => n + remoteCount(r.processes), 0);
+  if (others + own > limits.processesTotal) {
+    throw refusal(
+      `${others} device processes run already and this VM adds ${own}; at most ${limits.processesTotal} in all (processesTotal ${LIMITS_WHERE}); stop a run, or raise the limit`,
+      'limit.processes-total',
+    );
+  }
 }
 
 const MiB = 1024 * 1024;
@@ -52,6 +90,8 @@ export async function startRun(
   startOptions: StartOptions,
 ): Promise<RunInfo> {
   const { options } = ctx;
+  const limits = await ctx.limits();
+  checkLimits(ctx, limits, null);
   // The capabilities, the tools, the image roots and the runs' folder are looked up at once:
   // each is a few file-system round trips on the way from Start to the first QEMU.
   const capsRead = options
@@ -78,9 +118,8 @@ export async function startRun(
     const id = newRunId(ctx);
     const dir = join(ctx.runsDir, id);
     const planned = await plan(checked.topology, caps, dir, ctx.host.isolation, options.timings);
-    // Running unconfined is never silent: like the plan's warnings, it must be confirmed.
-    const unconfined = checked.warnings.filter((w) => w.code === 'host.unconfined');
-    acknowledge([...planned.problems, ...unconfined], startOptions.acknowledged ?? []);
+    checkLimits(ctx, limits, planned);
+    acknowledge(planned, checked, startOptions.acknowledged ?? []);
     const byFd = passFilesByFd(planned);
     await makeRunDir(dir, screenDir(byFd), runsDirMade, options.timings);
     const gathered = { id, dir, plan: byFd, checked, caps, topology, startOptions };
@@ -123,12 +162,20 @@ async function plan(
   return planned.plan;
 }
 
-/** Refuses while any warning of the plan has not been confirmed by the caller (by its code). */
-function acknowledge(problems: readonly Problem[], acknowledgedCodes: readonly string[]): void {
+/**
+ * Refuses while any warning of the plan, or a host warning that needs confirming (a hard-linked
+ * writable image), has not been confirmed by the caller (by its code).
+ */
+function acknowledge(
+  plan: LaunchPlan,
+  checked: CheckedHost,
+  acknowledgedCodes: readonly string[],
+): void {
   const acknowledged = new Set(acknowledgedCodes);
-  const unacknowledged = problems.filter(
-    (p) => p.severity === 'warning' && !acknowledged.has(p.code),
-  );
+  const unacknowledged = [
+    ...plan.problems.filter((p) => p.severity === 'warning' && !acknowledged.has(p.code)),
+    ...unconfirmedHostWarnings(checked.warnings, acknowledgedCodes),
+  ];
   if (unacknowledged.length === 0) return;
   const codes = [...new Set(unacknowledged.map((p) => p.code))].join(', ');
   throw new StartRefused(

@@ -15,6 +15,8 @@ export interface GuardOptions {
   policy: () => HostPolicy;
   cookieName: () => string;
   verifier: TokenVerifier;
+  /** Told of every request that carried a valid token (its connection keeps its slot). */
+  onAuthenticated?: (req: Request) => void;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
@@ -42,6 +44,7 @@ function exchangeUrlToken(req: Request, res: Response, opts: GuardOptions, token
     );
     return;
   }
+  opts.onAuthenticated?.(req);
   const url = new URL(req.originalUrl, 'http://localhost');
   url.searchParams.delete('token');
   res.setHeader(
@@ -90,6 +93,7 @@ export function securityGuard(opts: GuardOptions): RequestHandler {
       );
       return;
     }
+    opts.onAuthenticated?.(req);
     if (safe) {
       next();
       return;

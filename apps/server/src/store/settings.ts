@@ -1,22 +1,56 @@
 /**
- * Settings saved from the web app, in `<data dir>/settings.json` (0600, written atomically). Today
- * only the image roots the user added. Each root is checked when saved: an absolute directory
+ * Settings saved from the web app, in `<data dir>/settings.json` (0600, written atomically): the
+ * image roots the user added, and `allowedUids`, other local users allowed to connect (edited in
+ * the file, read at start; see http/connection-gate.ts), and `limits` (DEFAULT_LIMITS, edited in
+ * the file, read at each use). Each root is checked when saved: an absolute directory
  * that exists, outside the data directory (whose files are never attachable anyway).
  */
 import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { imageRootProblem, isInside } from '@mpqemu/shared';
+import { imageRootProblem, isInside, rootProblem } from '@mpqemu/shared';
 import * as z from 'zod';
 import { writeFileAtomic } from './atomic.ts';
 import { readStoreFile } from './read-file.ts';
 
 export const MAX_SAVED_ROOTS = 32;
 
-interface Settings {
-  imageRoots: string[];
+/** Bounds on what the API may make the server do; each refusal names its key here. */
+export interface Limits {
+  /** Runs not yet stopped or failed, at once. */
+  concurrentRuns: number;
+  /** Device (remote) processes in one run. */
+  processesPerRun: number;
+  /** Device processes of every live run together. */
+  processesTotal: number;
+  /** Images created through the API in any 60 s. */
+  imagesPerMinute: number;
 }
 
-const SettingsFile = z.object({ imageRoots: z.array(z.string()).max(MAX_SAVED_ROOTS) });
+const DEFAULT_LIMITS: Limits = {
+  concurrentRuns: 8,
+  processesPerRun: 16,
+  processesTotal: 64,
+  imagesPerMinute: 30,
+};
+
+interface Settings {
+  imageRoots: string[];
+  allowedUids: number[];
+  limits: Limits;
+}
+
+const Limit = z.int().min(1).max(100_000);
+const SavedLimits = z
+  .object({
+    concurrentRuns: Limit,
+    processesPerRun: Limit,
+    processesTotal: Limit,
+    imagesPerMinute: Limit,
+  })
+  .partial();
+
+const SavedRoots = z.array(z.string()).max(MAX_SAVED_ROOTS);
+const AllowedUids = z.array(z.int().min(0).max(0xfffffffe)).max(64);
 
 /** One refused root: `index` is its position in the list given. */
 export class SettingsError extends Error {
@@ -42,14 +76,16 @@ async function checkRoot(root: string, index: number, dataDirReal: string): Prom
   if (!st) throw new SettingsError(`image root ${root} does not exist`, index);
   if (!st.isDirectory()) throw new SettingsError(`image root ${root} is not a directory`, index);
   const real = await realpath(root);
-  const badReal = imageRootProblem(real);
-  if (badReal)
-    throw new SettingsError(`image root ${root} resolves to ${real}, which ${badReal}`, index);
   if (isInside(real, dataDirReal)) {
     throw new SettingsError(
       `image root ${root} is inside the data directory; use its image library instead`,
       index,
     );
+  }
+  const badReal = rootProblem(real, dataDirReal);
+  if (badReal) {
+    const shown = real === root ? root : `${root} resolves to ${real}, which`;
+    throw new SettingsError(`image root ${shown} ${badReal}`, index);
   }
 }
 
@@ -59,13 +95,27 @@ export function createSettingsStore(dataDir: string): SettingsStore {
   // Read on every call (a small file): the launcher and the API each hold a store of the same dir.
   async function get(): Promise<Settings> {
     const read = await readStoreFile(file);
-    let parsed: Settings = { imageRoots: [] };
+    const parsed: Settings = { imageRoots: [], allowedUids: [], limits: { ...DEFAULT_LIMITS } };
     if (read.ok) {
       try {
-        const result = SettingsFile.safeParse(JSON.parse(read.text));
-        if (result.success) parsed = { imageRoots: result.data.imageRoots };
+        // Each field on its own: a bad one is dropped without taking the others along.
+        const raw = JSON.parse(read.text) as Record<string, unknown>;
+        const roots = SavedRoots.safeParse(raw.imageRoots);
+        if (roots.success) parsed.imageRoots = roots.data;
+        const uids = AllowedUids.safeParse(raw.allowedUids);
+        if (uids.success) parsed.allowedUids = uids.data;
+        const limits = SavedLimits.safeParse(raw.limits);
+        if (limits.success) {
+          const d = limits.data;
+          parsed.limits = {
+            concurrentRuns: d.concurrentRuns ?? DEFAULT_LIMITS.concurrentRuns,
+            processesPerRun: d.processesPerRun ?? DEFAULT_LIMITS.processesPerRun,
+            processesTotal: d.processesTotal ?? DEFAULT_LIMITS.processesTotal,
+            imagesPerMinute: d.imagesPerMinute ?? DEFAULT_LIMITS.imagesPerMinute,
+          };
+        }
       } catch {
-        // A damaged file means no saved roots: confinement only ever gets stricter by it.
+        // A damaged file means no saved roots and no other users: only ever stricter.
       }
     }
     return parsed;
@@ -78,7 +128,7 @@ export function createSettingsStore(dataDir: string): SettingsStore {
       }
       const unique = [...new Set(roots.map((r) => (r.length > 1 ? r.replace(/\/+$/, '') : r)))];
       for (const [i, root] of unique.entries()) await checkRoot(root, i, dataDirReal);
-      const settings = { imageRoots: unique };
+      const settings = { ...(await get()), imageRoots: unique };
       await writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`, { overwrite: true });
       return settings;
     },

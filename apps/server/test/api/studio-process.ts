@@ -18,12 +18,22 @@ export interface Studio {
   stderr(): string;
   /** A Bearer-authenticated request to the API. */
   call(path: string, init?: RequestInit): Promise<Response>;
+  /** A query's data, or throws with the status and body of a refusal. */
+  query<T>(procedure: string, input?: unknown): Promise<T>;
+  /** A mutation's data, or throws with the status and body of a refusal. */
+  mutate<T>(procedure: string, input: unknown): Promise<T>;
 }
 
-function options(dataDir: string, token: string) {
+async function dataOf<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${res.status}: ${text}`);
+  return (JSON.parse(text) as { result: { data: T } }).result.data;
+}
+
+function options(dataDir: string, token: string, env: Record<string, string> = {}) {
   return {
     cwd: REPO,
-    env: { MPQEMU_DATA_DIR: dataDir, MPQEMU_PORT: '0', MPQEMU_TOKEN: token },
+    env: { ...env, MPQEMU_DATA_DIR: dataDir, MPQEMU_PORT: '0', MPQEMU_TOKEN: token },
     reject: false,
     stdin: 'ignore',
   } as const;
@@ -37,14 +47,17 @@ export function runStudio(dataDir: string, timeoutMs = 60_000) {
   });
 }
 
-function spawnStudio(dataDir: string, token: string) {
-  return execa('node', [MAIN], { ...options(dataDir, token), buffer: false });
+function spawnStudio(dataDir: string, token: string, env?: Record<string, string>) {
+  return execa('node', [MAIN], { ...options(dataDir, token, env), buffer: false });
 }
 
-/** Starts the server and resolves once it prints its URL; rejects if it exits first. */
-export async function startStudio(dataDir: string): Promise<Studio> {
+/**
+ * Starts the server and resolves once it prints its URL; rejects if it exits first. `env` adds
+ * to the environment (MPQEMU_IMAGE_ROOTS, say).
+ */
+export async function startStudio(dataDir: string, env?: Record<string, string>): Promise<Studio> {
   const token = generateToken();
-  const child = spawnStudio(dataDir, token);
+  const child = spawnStudio(dataDir, token, env);
   let err = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (c: string) => (err += c));
@@ -58,20 +71,29 @@ export async function startStudio(dataDir: string): Promise<Studio> {
     });
     void child.then((r) => reject(new Error(`the server exited (${r.exitCode}): ${err}`)));
   });
+  const call = (path: string, init: RequestInit = {}) =>
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        ...(init.headers as Record<string, string> | undefined),
+      },
+    });
   return {
     child,
     pid: child.pid ?? 0,
     token,
     base,
     stderr: () => err,
-    call: (path, init = {}) =>
-      fetch(`${base}${path}`, {
-        ...init,
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/json',
-          ...(init.headers as Record<string, string> | undefined),
-        },
-      }),
+    call,
+    query: async (procedure, input) =>
+      dataOf(
+        await call(
+          `/trpc/${procedure}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`,
+        ),
+      ),
+    mutate: async (procedure, input) =>
+      dataOf(await call(`/trpc/${procedure}`, { method: 'POST', body: JSON.stringify(input) })),
   };
 }

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { childrenOf } from '../runs/helpers.ts';
 import { ensureGuest } from '../support/guest.ts';
-import { cli, privateExample, waitForText } from './helpers.ts';
+import { cli, privateExample, waitForText, tempDir } from './helpers.ts';
 
 beforeAll(ensureGuest);
 
@@ -25,7 +25,7 @@ async function exported(name: string, edit: (t: object) => object = (t) => t) {
   const file = join(dir, 'edited.json');
   await writeFile(file, JSON.stringify(edit(topology)));
   const script = join(dir, 'launch.mjs');
-  const env = { MPQEMU_DATA_DIR: join(dir, 'data'), MPQEMU_IMAGE_ROOTS: dir };
+  const env = { MPQEMU_DATA_DIR: await tempDir(), MPQEMU_IMAGE_ROOTS: dir };
   const r = await cli(['export', file, '-o', script], env);
   expect(r.exitCode, r.stderr).toBe(0);
   return { script, dir };
@@ -76,7 +76,7 @@ describe('mpqemu export: the launcher is the runtime bundle with the plan', () =
       image: { ...d.image, path: '/etc/shadow', format: 'raw' },
     }));
     await writeFile(file, JSON.stringify({ ...topology, drives }));
-    const env = { MPQEMU_DATA_DIR: join(dir, 'data'), MPQEMU_IMAGE_ROOTS: dir };
+    const env = { MPQEMU_DATA_DIR: await tempDir(), MPQEMU_IMAGE_ROOTS: dir };
     const r = await cli(['export', file, '-o', join(dir, 'never.mjs')], env);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/drive disk0: image \/etc\/shadow is outside the image roots/);

@@ -46,7 +46,7 @@ describe('compiled CLI', () => {
 describe('probe on demand (real QEMU)', () => {
   it('check --probe of a KVM topology runs the KVM check; a TCG one does not', async () => {
     const { dir, topology } = await privateExample('upstream-lsi');
-    const dataDir = join(dir, 'data');
+    const dataDir = await tempDir();
     const tcg = await cli(['check', join(dir, 'upstream-lsi.json'), '--probe', '--timings'], {
       MPQEMU_DATA_DIR: dataDir,
     });
@@ -62,7 +62,7 @@ describe('probe on demand (real QEMU)', () => {
 
   it('up --timings of a TCG topology spawns from the cache, never waiting for the KVM check', async () => {
     const { file, dir } = await privateExample('upstream-lsi');
-    const dataDir = join(dir, 'data');
+    const dataDir = await tempDir();
     await cli(['check', file, '--probe'], { MPQEMU_DATA_DIR: dataDir, MPQEMU_IMAGE_ROOTS: dir });
     const child = execa('node', [BIN, 'up', file, '--yes', '--timings'], {
       reject: false,

@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findProcesses } from '../../src/runs/proc.ts';
-import { BIN, privateExample, processesMentioning, waitForText } from './helpers.ts';
+import { BIN, privateExample, processesMentioning, waitForText, tempDir } from './helpers.ts';
 import { ensureGuest } from '../support/guest.ts';
 
 beforeAll(ensureGuest);
@@ -10,7 +9,7 @@ beforeAll(ensureGuest);
 describe('mpqemu up and the restart policy (real QEMU, TCG)', () => {
   it('restarts a killed device process under the default policy and says so on stderr', async () => {
     const { file, dir } = await privateExample('upstream-lsi');
-    const dataDir = join(dir, 'data');
+    const dataDir = await tempDir();
     const child = execa('node', [BIN, 'up', file, '--yes'], {
       reject: false,
       stdin: 'ignore',

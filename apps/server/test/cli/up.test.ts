@@ -1,18 +1,19 @@
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, privateExample, processesMentioning, waitForText } from './helpers.ts';
+import { BIN, privateExample, processesMentioning, waitForText, tempDir } from './helpers.ts';
 import { ensureGuest } from '../support/guest.ts';
 
 beforeAll(ensureGuest);
 
 /** `mpqemu up FILE --yes` in the background, with its output collected as it comes. */
-function startUp(file: string, dataDir: string) {
+function startUp(file: string, dataDir: string, root: string) {
   const child = execa('node', [BIN, 'up', file, '--yes'], {
     reject: false,
     stdin: 'ignore',
-    // The private disks live next to the data directory: that folder is made an image root.
-    env: { MPQEMU_DATA_DIR: dataDir, MPQEMU_IMAGE_ROOTS: dirname(dataDir) },
+    // The private disks' folder is an image root; the data directory lies elsewhere (a root
+    // that contains it is ignored).
+    env: { MPQEMU_DATA_DIR: dataDir, MPQEMU_IMAGE_ROOTS: root },
   });
   let stdout = '';
   let stderr = '';
@@ -51,8 +52,8 @@ describe('mpqemu up (real QEMU, TCG)', () => {
 
   it('runs upstream-lsi: the guest sees the proxied LSI, SIGINT stops it cleanly', async () => {
     const { file, dir } = await privateExample('upstream-lsi');
-    const dataDir = join(dir, 'data');
-    const up = startUp(file, dataDir);
+    const dataDir = await tempDir();
+    const up = startUp(file, dataDir, dir);
     try {
       await waitForText(up.stdout, 'mpqemu-guest: pci 0000:00:05.0 1000:0012', 90_000);
       expect(up.stderr()).toContain('[mpqemu] running');
@@ -72,8 +73,8 @@ describe('mpqemu up (real QEMU, TCG)', () => {
     // The rich guest cannot power off (its proxied virtio-blk hangs under TCG), so only a force
     // ends the run before the power-down grace.
     const { file, dir } = await privateExample('rich');
-    const dataDir = join(dir, 'data');
-    const up = startUp(file, dataDir);
+    const dataDir = await tempDir();
+    const up = startUp(file, dataDir, dir);
     try {
       await waitForText(up.stdout, 'mpqemu-guest: pci-done', 90_000);
       // Its VGA: the screen's socket in the run directory and the viewer line for it, no port.

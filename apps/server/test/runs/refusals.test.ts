@@ -29,8 +29,9 @@ let scratch: string;
 
 beforeAll(async () => {
   await ensureGuest();
-  ({ manager, dataDir } = await makeManager({ imageRoots: [GUEST, '/tmp'] }));
   scratch = await tempDataDir();
+  // Not /tmp itself: an ancestor of the data directory is never a root.
+  ({ manager, dataDir } = await makeManager({ imageRoots: [GUEST, scratch] }));
 });
 afterAll(async () => {
   await manager.shutdown();

@@ -4,6 +4,7 @@
  * the roots saved here are edited as one absolute folder per line.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { imageRootWarning } from '@mpqemu/shared';
 import { useState } from 'react';
 import { errorMessage, useTRPC } from '../api/index.ts';
 import { Modal } from '../shell/modal.tsx';
@@ -46,6 +47,21 @@ function RootsEditor({ initial, onClose }: { initial: string[]; onClose: () => v
           placeholder="/home/me/vm-images"
           onChange={(e) => setText(e.target.value)}
         />
+        {roots.map((r) => {
+          const warning = imageRootWarning(r);
+          return (
+            warning && (
+              <span
+                key={r}
+                className="settings__warning"
+                role="status"
+                data-testid="settings-warning"
+              >
+                {warning}
+              </span>
+            )
+          );
+        })}
         {save.error && (
           <span className="field__error" role="alert" data-testid="settings-error">
             {errorMessage(save.error)}
@@ -92,6 +108,17 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
               </li>
             ))}
           </ul>
+          {settings.data.refused.length > 0 && (
+            <ul className="settings__list" data-testid="settings-roots-refused">
+              {settings.data.refused.map((r) => (
+                <li key={`${r.kind}:${r.path}`} className="field__error">
+                  Ignored: <span className="mono">{r.path}</span>
+                  {r.real !== r.path && <span className="mono"> (resolves to {r.real})</span>}{' '}
+                  {r.problem}
+                </li>
+              ))}
+            </ul>
+          )}
           <RootsEditor initial={settings.data.imageRoots} onClose={onClose} />
         </>
       )}

@@ -3,7 +3,12 @@
  * writes), a format node with its file inline, or a simple legacy `-drive id=,file=[,format=]`.
  */
 import { IMAGE_FORMATS, type ImageFormat } from '../catalogue.ts';
-import { pending, type ImportContext, type ParsedOption, type ProcessDraft } from './context.ts';
+import {
+  pendingWith,
+  type ImportContext,
+  type ParsedOption,
+  type ProcessDraft,
+} from './context.ts';
 import { propBool, propText, type Props } from './qemu-opts.ts';
 import type { Word } from './commands.ts';
 
@@ -22,7 +27,7 @@ const isFormat = (v: string | undefined): v is ImageFormat =>
 const SIMPLE_DRIVE_KEYS = new Set(['id', 'file', 'format', 'if', 'readonly', 'read-only', 'media']);
 
 function findNode(draft: ProcessDraft, name: string): ParsedOption | undefined {
-  return pending(draft, '-blockdev').find((o) => o.props?.['node-name'] === name);
+  return pendingWith(draft, '-blockdev', 'node-name', name);
 }
 
 function readOnlyOf(props: Props): boolean {
@@ -119,7 +124,7 @@ export function resolveImage(
 ): ImageRef | null {
   const node = findNode(draft, name);
   if (node) return fromBlockdev(ctx, draft, node, at);
-  const drive = pending(draft, '-drive').find((o) => o.props?.id === name);
+  const drive = pendingWith(draft, '-drive', 'id', name);
   if (drive) return fromDrive(ctx, drive, at);
   ctx.issue('warning', `drive "${name}" is not defined in the same process`, at);
   return null;

@@ -127,3 +127,44 @@ function endsWithLoneComma(text: string): boolean {
 export function pending(draft: ProcessDraft, flag: string): ParsedOption[] {
   return draft.options.filter((o) => !o.consumed && o.option.flag === flag);
 }
+
+interface PendingIndex {
+  /** The option count it was built for: rebuilt if options were added since. */
+  length: number;
+  /** `flag NUL key` → property value → options, in order. */
+  byKey: Map<string, Map<string, ParsedOption[]>>;
+}
+
+const indexes = new WeakMap<ProcessDraft, PendingIndex>();
+
+/**
+ * The first option of `flag` no rule has consumed whose property `key` is `value` (a netdev by
+ * its id, a node by its node-name). Through an index built once per draft: a scan of every
+ * option for every device made an import of thousands of devices quadratic.
+ */
+export function pendingWith(
+  draft: ProcessDraft,
+  flag: string,
+  key: string,
+  value: string,
+): ParsedOption | undefined {
+  let index = indexes.get(draft);
+  if (index?.length !== draft.options.length) {
+    index = { length: draft.options.length, byKey: new Map() };
+    indexes.set(draft, index);
+  }
+  const slot = `${flag}\u0000${key}`;
+  let byValue = index.byKey.get(slot);
+  if (!byValue) {
+    byValue = new Map();
+    for (const o of draft.options) {
+      const v = o.option.flag === flag ? o.props?.[key] : undefined;
+      if (typeof v !== 'string') continue;
+      const list = byValue.get(v);
+      if (list) list.push(o);
+      else byValue.set(v, [o]);
+    }
+    index.byKey.set(slot, byValue);
+  }
+  return byValue.get(value)?.find((o) => !o.consumed);
+}

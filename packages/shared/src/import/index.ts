@@ -6,7 +6,7 @@ import { loadTopologyText } from '../load.ts';
 import { importCommandLines } from './import-command-lines.ts';
 import type { ImportResult } from './types.ts';
 
-export { importCommandLines } from './import-command-lines.ts';
+export { importCommandLines, MAX_IMPORT_CHARS } from './import-command-lines.ts';
 export type { SourceSpan } from './shell-words.ts';
 export type * from './types.ts';
 

@@ -2,7 +2,7 @@
 import type { HostForwardSchema, NetDevice } from '../schema.ts';
 import type * as z from 'zod';
 import type { Word } from './commands.ts';
-import { pending, type ImportContext, type ProcessDraft } from './context.ts';
+import { pendingWith, type ImportContext, type ProcessDraft } from './context.ts';
 import { propText } from './qemu-opts.ts';
 
 type HostForward = z.infer<typeof HostForwardSchema>;
@@ -29,7 +29,7 @@ export function netBackend(
     ctx.issue('warning', 'NIC without netdev=: given a user-mode backend', at);
     return fallback;
   }
-  const opt = pending(draft, '-netdev').find((o) => o.props?.id === name);
+  const opt = pendingWith(draft, '-netdev', 'id', name);
   if (!opt?.props) {
     ctx.issue('warning', `netdev "${name}" not found in the same process: user-mode used`, at);
     return fallback;

@@ -31,20 +31,46 @@ interface ShellError {
 
 export type SplitResult = { ok: true; commands: ShellCommand[] } | { ok: false; error: ShellError };
 
-/** Offset → 1-based line and column, for messages about pasted text. */
-function spanAt(text: string, start: number, end = start + 1): SourceSpan {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < start && i < text.length; i++) {
-    if (text[i] === '\n') {
-      line++;
-      lineStart = i + 1;
+/**
+ * Offset → 1-based line and column, for messages about pasted text. The line starts are found
+ * once and searched by halving: a walk from the top for every word made a 1 MB paste quadratic.
+ */
+function spanner(text: string): (start: number, end?: number) => SourceSpan {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return (start, end = start + 1) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    // The last line start at or before `start` (a newline itself belongs to the line it ends).
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= start) lo = mid;
+      else hi = mid - 1;
     }
-  }
-  return { start, end, line, column: start - lineStart + 1 };
+    return { start, end, line: lo + 1, column: start - (lineStarts[lo] ?? 0) + 1 };
+  };
 }
 
 const BLANK = new Set([' ', '\t', '\r']);
+/** Every character the loop below treats other than as part of a word (`#` only starts one). */
+const SPECIAL = new Set([
+  '\\',
+  "'",
+  '"',
+  ' ',
+  '\t',
+  '\r',
+  '\n',
+  ';',
+  '&',
+  '$',
+  '|',
+  '<',
+  '>',
+  '(',
+  ')',
+  '`',
+]);
 /** Characters that would make a shell do something other than pass a word. */
 const REFUSED: Record<string, string> = {
   '|': 'pipes are not supported: paste the QEMU command lines only',
@@ -57,16 +83,17 @@ const REFUSED: Record<string, string> = {
 
 /** Splits `text` into commands of words, honouring quotes, escapes and `\`-newline. */
 export function splitShellWords(text: string): SplitResult {
+  const spanAt = spanner(text);
   const commands: ShellCommand[] = [];
   let words: ShellWord[] = [];
   // Held in an object so the helpers below can update it (closures defeat narrowing of a let).
   const cur: { word: string | null; start: number } = { word: null, start: 0 };
   const fail = (message: string, at: number, end = at + 1): SplitResult => ({
     ok: false,
-    error: { message, span: spanAt(text, at, end) },
+    error: { message, span: spanAt(at, end) },
   });
   const endWord = (at: number) => {
-    if (cur.word !== null) words.push({ text: cur.word, span: spanAt(text, cur.start, at) });
+    if (cur.word !== null) words.push({ text: cur.word, span: spanAt(cur.start, at) });
     cur.word = null;
   };
   const endCommand = (at: number) => {
@@ -142,8 +169,12 @@ export function splitShellWords(text: string): SplitResult {
     } else if (REFUSED[c] !== undefined) {
       return fail(REFUSED[c], i);
     } else {
-      add(i, c);
-      i++;
+      // A run of ordinary characters goes in as one slice: adding them one by one made a string
+      // per character, and a 1 MB paste spent most of its time collecting them.
+      let j = i + 1;
+      while (j < text.length && !SPECIAL.has(text[j] ?? '')) j++;
+      add(i, text.slice(i, j));
+      i = j;
     }
   }
   endCommand(text.length);
