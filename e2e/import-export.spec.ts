@@ -100,6 +100,7 @@ test.describe('import and export', () => {
       'net1',
       'nic0',
       'vblk0',
+      'vga0',
     ]);
 
     // The menu closes after a choice, and on Escape.

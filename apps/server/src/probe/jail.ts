@@ -59,21 +59,30 @@ export async function probeJail(binary: string, timeoutMs = 10_000): Promise<Jai
   if (missing.length > 0) {
     return { ...found, reason: `${missing.join(' and ')} not found; ${INSTALL}` };
   }
-  const jail = planJail({
-    support: { ...found, usable: true },
-    isolation: 'required',
-    role: 'remote',
-    // The last uid of the range: never one a run hands out first.
-    ordinal: 0xfff,
-    networkBecause: null,
-    guestMemoryMiB: 0,
-    writable: [],
-    kvm: false,
-    binary,
-  });
-  const result = await runCommand([...jail.wrapper, binary, '-version'], { timeoutMs });
-  if (result.code === 0 && /QEMU emulator version/.test(result.stdout)) {
-    return { ...found, usable: true };
+  const attempt = async (ownUids: boolean) => {
+    const jail = planJail({
+      support: { ...found, ownUids, usable: true },
+      isolation: 'required',
+      role: 'remote',
+      // The last uid of the range: never one a run hands out first.
+      ordinal: 0xfff,
+      networkBecause: null,
+      guestMemoryMiB: 0,
+      writable: [],
+      kvm: false,
+      binary,
+    });
+    return runCommand([...jail.wrapper, binary, '-version'], { timeoutMs });
+  };
+  const works = (r: Awaited<ReturnType<typeof attempt>>) =>
+    r.code === 0 && /QEMU emulator version/.test(r.stdout);
+  let result = await attempt(ownUids);
+  if (works(result)) return { ...found, usable: true };
+  // Root without CAP_SETUID (a container, a bounding set) cannot switch uids: tried, not guessed.
+  if (ownUids) {
+    const shared = await attempt(false);
+    if (works(shared)) return { ...found, ownUids: false, usable: true };
+    result = shared;
   }
   const why = result.spawnError ?? (result.timedOut ? 'timed out' : explain(result.stderr));
   return { ...found, reason: `a QEMU in a bubblewrap jail did not run: ${why}` };

@@ -39,6 +39,7 @@ describe('configuration', () => {
       MPQEMU_TOKEN: 'a'.repeat(40),
       MPQEMU_IMAGE_ROOTS: '/images:/more',
       MPQEMU_LIVENESS_INTERVAL: '500',
+      MPQEMU_ISOLATION: 'preferred',
     };
     expect(config([], env)).toEqual({
       host: '::1',
@@ -49,7 +50,10 @@ describe('configuration', () => {
       token: 'a'.repeat(40),
       imageRoots: ['/images', '/more'],
       livenessIntervalMs: 500,
+      isolation: 'preferred',
     });
+    expect(config(['--isolation', 'off'], env).isolation).toBe('off');
+    expect(config([]).isolation).toBe('required');
     expect(config(['--liveness-interval', '250'], env).livenessIntervalMs).toBe(250);
     expect(config([]).livenessIntervalMs).toBe(1000);
     const c = config(

@@ -67,7 +67,11 @@ async function hostCheckUnprivileged(...topologies: Topology[]): Promise<Problem
           ...child,
         ])
       : await execa(process.execPath, child);
-  return JSON.parse(stdout) as Problem[][];
+  // Root without capabilities cannot make a jail either (bwrap cannot map its uid): the probe
+  // says so, rightly; these tests are about the files.
+  return (JSON.parse(stdout) as Problem[][]).map((list) =>
+    list.filter((p) => !p.code.startsWith('host.jail') && p.code !== 'host.unconfined'),
+  );
 }
 
 async function startRefusal(topology: Topology): Promise<Problem[]> {

@@ -120,7 +120,9 @@ describe.each(['upstream-lsi', 'rich'])('exported launcher on %s (real QEMU, TCG
       const { main, remote } = qemus(child.pid);
       // Every QEMU starts inside the jail planned at export (plan/jail.ts), bwrap last.
       for (const kid of childrenOf(child.pid ?? -1)) {
-        expect(kid.argv).toEqual(expect.arrayContaining(['--pdeathsig', '--cap-drop', 'ALL']));
+        expect(kid.argv).toEqual(
+          expect.arrayContaining(['--die-with-parent', '--cap-drop', 'ALL', '--remount-ro']),
+        );
       }
       pids = [...main, ...remote];
       expect(main).toHaveLength(1);

@@ -52,7 +52,8 @@ describe('runs.applyLive and runs.diffLive on a running VM', () => {
     const runs = env.services.runs;
     await waitForRun(runs, run.id, (r) => r.status === 'running');
     await waitForConsole(runs, run.id, /guest# /);
-    const main = run.processes.find((p) => p.name === 'main')?.pid ?? (await mainPid(run.id));
+    // Once it runs, a process's pid is QEMU's own (in a jail, not its wrapper's).
+    const main = await mainPid(run.id);
 
     const edited = withNic(topology);
     const diff = await caller.runs.diffLive({ runId: run.id, topology: edited });

@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESTART_TABLE, type EndCause } from '../../src/runtime/restart-policy.ts';
 import type { RunManager } from '../../src/runs/types.ts';
-import { BIN, cli, privateExample, waitForText } from '../cli/helpers.ts';
+import { BIN, cli, privateExample, tempDir, waitForText } from '../cli/helpers.ts';
 import {
   childrenOf,
   isAlive,
@@ -86,6 +86,16 @@ const serverApi: FrontEnd = {
   },
 };
 
+/** The QEMU processes below `pid`, through any jail wrappers (argv[0] is the QEMU binary). */
+function qemuDescendants(pid: number): { pid: number; argv: string[] }[] {
+  const found: { pid: number; argv: string[] }[] = [];
+  for (const kid of childrenOf(pid)) {
+    if (/qemu-system-[a-z0-9_]+$/.test(kid.argv[0] ?? '')) found.push(kid);
+    else found.push(...qemuDescendants(kid.pid));
+  }
+  return found;
+}
+
 /** A front end that is a command: `mpqemu up` or the exported launcher. */
 function command(
   name: string,
@@ -95,7 +105,8 @@ function command(
     name,
     async start() {
       const { file, dir } = await privateExample('upstream-lsi');
-      const env = { MPQEMU_DATA_DIR: join(dir, 'data'), MPQEMU_IMAGE_ROOTS: dir };
+      // The data directory apart from the image root: a root holding it is ignored.
+      const env = { MPQEMU_DATA_DIR: join(await tempDir(), 'data'), MPQEMU_IMAGE_ROOTS: dir };
       const child = execa('node', await argv(file, env), {
         reject: false,
         stdin: 'ignore',
@@ -107,7 +118,9 @@ function command(
       await waitForText(() => out.stdout, 'mpqemu-guest: pci-done', 90_000);
       await waitForText(() => out.stderr, '[mpqemu] running', 30_000);
       const count = () => out.stderr.split('[mpqemu] rp0 restarted (pid ').length - 1;
-      const qemus = () => childrenOf(child.pid ?? -1);
+      // QEMU itself: in its jail it is the wrapper's grandchild, and a signal or a stop must
+      // reach QEMU, not the jail's wrapper.
+      const qemus = () => qemuDescendants(child.pid ?? -1);
       return {
         pids: () => ({
           main: qemus().find((q) => !q.argv.includes('x-remote'))?.pid ?? -1,

@@ -89,13 +89,15 @@ describe('faults while a VM runs', () => {
     copyFileSync(join(REPO, '.cache', 'guest', 'disk0.img'), join(library, 'shared.img'));
     linkSync(join(library, 'shared.img'), join(library, 'shared-link.img'));
     const topology = withDisk(loadExample('upstream-lsi.json'), join(library, 'shared.img'));
-    const first = await files.manager.start(topology, { acknowledged: TCG_ACK });
+    // Both names are one file with two links: the start confirms it, as the dialog would ask.
+    const linkedAck = [...TCG_ACK, 'host.image-hard-linked'];
+    const first = await files.manager.start(topology, { acknowledged: linkedAck });
     await waitForRun(files.manager, first.id, (r) => r.status === 'running');
 
     const linked = withDisk(topology, join(library, 'shared-link.img'));
     const second = await files.manager.start(
       { ...linked, vm: { ...linked.vm, name: 'lock-conflict' } },
-      { acknowledged: TCG_ACK },
+      { acknowledged: linkedAck },
     );
     const failed = await waitForRun(files.manager, second.id, (r) => r.status === 'failed', 60_000);
     expect(failed.culprit).toBe('rp0');
