@@ -65,8 +65,11 @@ test.describe('designing from scratch', () => {
     await app.getByTestId('image-create-size').fill('32');
     await keepShot('image-create');
     await app.getByTestId('image-create-confirm').click();
+    // qemu-img create makes four fdatasync calls (strace): after the suites' heavy writes the
+    // disk can take longer than the default 15 s; the server itself allows qemu-img 60 s.
     await expect(app.getByTestId('drive-path')).toHaveValue(
       new RegExp(`/images/new-design-${stamp}\\.qcow2$`),
+      { timeout: 60_000 },
     );
     await expect(app.getByTestId('drive-format')).toHaveValue('qcow2');
     await expect(app.getByTestId('image-detected')).toContainText('qcow2, 32 MiB');
